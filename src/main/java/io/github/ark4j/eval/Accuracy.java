@@ -1,0 +1,42 @@
+package io.github.ark4j.eval;
+
+import io.github.ark4j.data.LabeledImages;
+import io.github.ark4j.model.Classifier;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/** Clean accuracy of a classifier, evaluated in batches. */
+public final class Accuracy {
+    public static final int BATCH = 500;
+
+    private Accuracy() {
+    }
+
+    public static double of(Classifier model, LabeledImages data) {
+        return correct(model, data) / (double) data.size();
+    }
+
+    /** Number of images whose predicted class equals the label. */
+    public static int correct(Classifier model, LabeledImages data) {
+        int[] pred = predictions(model, data.features());
+        int c = 0;
+        for (int i = 0; i < pred.length; i++) {
+            if (pred[i] == data.label(i)) {
+                c++;
+            }
+        }
+        return c;
+    }
+
+    /** Predicted classes of all images, computed batch by batch. */
+    public static int[] predictions(Classifier model, INDArray x) {
+        int n = (int) x.size(0);
+        int[] out = new int[n];
+        for (int i = 0; i < n; i += BATCH) {
+            int m = Math.min(BATCH, n - i);
+            int[] p = model.predict(x.get(NDArrayIndex.interval(i, i + m)));
+            System.arraycopy(p, 0, out, i, m);
+        }
+        return out;
+    }
+}

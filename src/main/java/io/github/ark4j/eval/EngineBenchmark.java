@@ -1,0 +1,109 @@
+package io.github.ark4j.eval;
+
+import io.github.ark4j.model.Architecture;
+import io.github.ark4j.model.NetworkClassifier;
+import io.github.ark4j.model.TrainingConfig;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+
+/**
+ * Engine throughput of the four operations every experiment is made of, on one architecture at one batch size:
+ * a training step, inference, one input gradient of the loss, and the 10-class logit Jacobian. Inputs are uniform
+ * random images and random labels (the speed does not depend on the values). Each operation runs for a warm-up
+ * second and then for the given time; the figure is samples per second over the measured calls.
+ */
+public final class EngineBenchmark {
+    public static final String HEADER = "| model | operation | batch | samples/s | calls | peak RSS MiB |\n|---|---|---|---|---|---|";
+    private final Architecture architecture;
+    private final int batch;
+    private final double seconds;
+
+    public record Row(String model, String operation, int batch, double samplesPerSecond, int calls, long peakRssMiB) {
+        public String markdown() {
+            return String.format(Locale.ROOT, "| %s | %s | %d | %.1f | %d | %d |", model, operation, batch, samplesPerSecond, calls, peakRssMiB);
+        }
+    }
+
+    public EngineBenchmark(Architecture architecture, int batch, double seconds) {
+        this.architecture = architecture;
+        this.batch = batch;
+        this.seconds = seconds;
+    }
+
+    public List<Row> run() {
+        MultiLayerNetwork net = new MultiLayerNetwork(architecture.configuration(1, TrainingConfig.builder(architecture).build().updater(), 1, DataType.FLOAT));
+        net.init();
+        NetworkClassifier c = new NetworkClassifier(net, architecture);
+        Nd4j.getRandom().setSeed(7);
+        INDArray x = Nd4j.rand(DataType.FLOAT, batch, architecture.channels(), architecture.height(), architecture.width());
+        int[] y = new int[batch];
+        for (int i = 0; i < batch; i++) {
+            y[i] = i % architecture.classes();
+        }
+        INDArray onehot = io.github.ark4j.data.LabeledImages.oneHot(y, architecture.classes());
+        List<Row> rows = new ArrayList<>();
+        rows.add(time("training step", () -> net.fit(x, onehot)));
+        rows.add(time("inference", () -> c.logits(x)));
+        rows.add(time("input gradient (loss)", () -> c.lossGradient(x, onehot, 1)));
+        rows.add(time("logit Jacobian (10 classes)", () -> c.logitJacobian(x)));
+        return rows;
+    }
+
+    private Row time(String op, Runnable r) {
+        long warm = System.nanoTime();
+        do {
+            r.run();
+        } while (System.nanoTime() - warm < 1e9);
+        int calls = 0;
+        long t0 = System.nanoTime();
+        do {
+            r.run();
+            calls++;
+        } while (System.nanoTime() - t0 < seconds * 1e9);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        return new Row(architecture.cliName(), op, batch, calls * batch / secs, calls, peakRssMiB());
+    }
+
+    /** The process's peak resident set (VmHWM) in MiB, or -1 where /proc is not available. */
+    public static long peakRssMiB() {
+        try {
+            for (String line : Files.readAllLines(Paths.get("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /** The ND4J backend, BLAS, threads and CPU features in use. */
+    public static String buildInfo() {
+        Properties p = Nd4j.getExecutioner().getEnvironmentInformation();
+        StringBuilder sb = new StringBuilder("ND4J: ");
+        sb.append("backend ").append(Nd4j.getBackend().getClass().getSimpleName());
+        for (String k : new String[]{"blas.vendor", "omp.threads", "blas.threads", "cores", "os"}) {
+            if (p.containsKey(k)) {
+                sb.append(", ").append(k).append(' ').append(p.get(k));
+            }
+        }
+        try {
+            sb.append(", build: ").append(Nd4j.getEnvironment().getClass().getMethod("buildInfo").invoke(Nd4j.getEnvironment()));
+        } catch (ReflectiveOperationException e) {
+            sb.append(", build info not available");
+        }
+        sb.append(", OMP_NUM_THREADS=").append(System.getenv("OMP_NUM_THREADS"));
+        return sb.toString().replace('\n', ' ');
+    }
+}

@@ -1,0 +1,52 @@
+package io.github.ark4j.model;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * What attacks and detectors need of a model, and nothing more (the estimator idea of IBM ART): logits,
+ * probabilities at a temperature, and batched input gradients. Every method works on a whole batch
+ * x of shape [B, C, H, W] with values in [0,1]; gradients have the shape of x (Jacobians one more axis).
+ * Implementations are not thread-safe.
+ */
+public interface Classifier {
+
+    /** Number of classes K. */
+    int classes();
+
+    /** Shape of one input {C, H, W}. */
+    long[] inputShape();
+
+    /** The logits Z(x), [B, K]. */
+    INDArray logits(INDArray x);
+
+    /** The softmax at temperature T, F(x) = softmax(Z(x)/T), [B, K]. */
+    default INDArray probabilities(INDArray x, double temperature) {
+        return TemperatureCrossEntropy.softmax(logits(x), temperature);
+    }
+
+    /** The predicted class of each input (argmax of the logits). */
+    default int[] predict(INDArray x) {
+        return Tensors.argmaxRows(logits(x));
+    }
+
+    /**
+     * ∂/∂x of Σ_b Σ_k w[b,k]·Z_k(x_b): row b is the gradient of sample b's weighted logits alone (one backward pass).
+     * With w one-hot at class j this is ∂Z_j/∂x.
+     */
+    INDArray logitGradient(INDArray x, INDArray w);
+
+    /**
+     * Gradient of each sample's own cross-entropy loss at temperature T for the given labels (one-hot or soft), row
+     * b = ∂L(x_b, y_b)/∂x_b: the gradient of the summed loss, not of the batch mean.
+     */
+    INDArray lossGradient(INDArray x, INDArray labels, double temperature);
+
+    /** ∂F_j/∂x for the probability of class j[b] of each sample at temperature T. */
+    INDArray probabilityGradient(INDArray x, int[] classOfSample, double temperature);
+
+    /** The logit Jacobian ∂Z/∂x, [B, K, C, H, W]: one forward pass and K backward passes per batch. */
+    INDArray logitJacobian(INDArray x);
+
+    /** The probability Jacobian ∂F/∂x at temperature T, [B, K, C, H, W]. */
+    INDArray probabilityJacobian(INDArray x, double temperature);
+}

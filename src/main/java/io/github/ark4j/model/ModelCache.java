@@ -1,0 +1,84 @@
+package io.github.ark4j.model;
+
+import io.github.ark4j.data.LabeledImages;
+import io.github.ark4j.util.Progress;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+
+/**
+ * Trained models kept on disk, keyed by everything that determines them (training configuration, training data
+ * fingerprint, provenance such as a distillation teacher), so notebooks and the command line reuse a model instead
+ * of retraining it. Location: {@code -Dark4j.cache}, else {@code ARK4J_CACHE}, else {@code ~/.cache/ark4j}.
+ * An interrupted training resumes from the checkpoint kept beside the model.
+ */
+public final class ModelCache {
+    private final Path directory;
+
+    public ModelCache(Path directory) {
+        this.directory = directory;
+    }
+
+    /** The cache at its configured location. */
+    public static ModelCache standard() {
+        return new ModelCache(defaultDirectory());
+    }
+
+    public static Path defaultDirectory() {
+        String p = System.getProperty("ark4j.cache");
+        if (p != null && !p.isBlank()) {
+            return Paths.get(p);
+        }
+        String e = System.getenv("ARK4J_CACHE");
+        if (e != null && !e.isBlank()) {
+            return Paths.get(e);
+        }
+        return Paths.get(System.getProperty("user.home"), ".cache", "ark4j");
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    /** The file a model trained this way on this data lives in. */
+    public Path pathFor(TrainingConfig config, String dataFingerprint, String extra) {
+        String key = sha256(config.canonical() + "|" + dataFingerprint + "|" + extra).substring(0, 16);
+        return directory.resolve(String.format(Locale.ROOT, "%s-T%s-e%d-%s.zip", config.architecture().cliName(),
+                fmt(config.temperature()), config.epochs(), key));
+    }
+
+    /** The cached model for this configuration and data, trained (with progress and checkpoints) if absent. */
+    public ModelFile.Loaded getOrTrain(TrainingConfig config, LabeledImages train, LabeledImages test) throws IOException {
+        Path file = pathFor(config, train.fingerprint(), "");
+        if (Files.exists(file)) {
+            Progress.log("ark4j: using cached model " + file);
+            return ModelFile.load(file);
+        }
+        Progress.log("ark4j: training " + config + " on " + train.name() + " (cache miss: " + file.getFileName() + ")");
+        Path ckpt = file.resolveSibling(file.getFileName() + ".checkpoint");
+        Trainer.Result r = new Trainer(config).checkpoint(ckpt).train(train, test);
+        ModelFile.save(r.network(), r.info(), file);
+        Files.deleteIfExists(ckpt);
+        return new ModelFile.Loaded(r.network(), r.info());
+    }
+
+    private static String fmt(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+    }
+
+    static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+}

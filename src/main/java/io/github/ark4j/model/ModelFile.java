@@ -1,0 +1,78 @@
+package io.github.ark4j.model;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+
+/**
+ * A trained model on disk: DL4J's model zip (configuration, parameters, updater state) plus an
+ * {@code ark4j.properties} entry with the {@link ModelInfo}. Written to a temporary file in the target folder and
+ * moved into place atomically, so a reader never sees a half-written model.
+ */
+public final class ModelFile {
+    static final String METADATA_ENTRY = "ark4j.properties";
+
+    /** A network with its metadata. */
+    public record Loaded(MultiLayerNetwork network, ModelInfo info) {
+        public NetworkClassifier classifier() {
+            return new NetworkClassifier(network, info.architecture());
+        }
+    }
+
+    private ModelFile() {
+    }
+
+    public static void save(MultiLayerNetwork network, ModelInfo info, Path file) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".part");
+        try {
+            ModelSerializer.writeModel(network, tmp.toFile(), true);
+            try (FileSystem zip = FileSystems.newFileSystem(URI.create("jar:" + tmp.toUri()), Map.of())) {
+                Files.writeString(zip.getPath(METADATA_ENTRY), info.toProperties(), StandardCharsets.UTF_8);
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    public static Loaded load(Path file) throws IOException {
+        ModelInfo info = readInfo(file);
+        try {
+            return new Loaded(ModelSerializer.restoreMultiLayerNetwork(file.toFile(), true), info);
+        } catch (IOException | RuntimeException e) {
+            throw new IOException(file + ": corrupt ark4j model, DL4J could not restore it: " + e, e);
+        }
+    }
+
+    /** Reads only the metadata. */
+    public static ModelInfo readInfo(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            throw new NoSuchFileException(file.toString(), null, "model file not found");
+        }
+        try (FileSystem zip = FileSystems.newFileSystem(URI.create("jar:" + file.toAbsolutePath().toUri()), Map.of())) {
+            Path meta = zip.getPath(METADATA_ENTRY);
+            if (!Files.exists(meta) || !Files.exists(zip.getPath("configuration.json"))) {
+                throw new IOException(file + ": not an ark4j model (expected a DL4J model zip with an " + METADATA_ENTRY + " entry)");
+            }
+            try {
+                return ModelInfo.fromProperties(Files.readString(meta, StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new IOException(file + ": " + e.getMessage(), e);
+            }
+        } catch (java.util.zip.ZipException | java.nio.file.ProviderNotFoundException e) {
+            throw new IOException(file + ": not an ark4j model (not a readable zip archive: " + e.getMessage() + ")", e);
+        }
+    }
+}
