@@ -58,22 +58,49 @@ public final class FastConvolution implements ConvolutionHelper {
      * off-heap array costs more to allocate and first touch (≈110 ms + page faults) than the GEMM that fills it.
      */
     private static final ThreadLocal<java.util.Map<String, INDArray>> SCRATCH = ThreadLocal.withInitial(java.util.HashMap::new);
-    /** True when the native build has oneDNN (its build info says HAVE_ONEDNN). */
-    public static final boolean ONEDNN = nativeBuildInfo().contains("HAVE_ONEDNN");
+    /** How the convolution is computed. */
+    public enum Strategy {
+        /** libnd4j's conv2d ops, run on oneDNN by the onednn build. */
+        ONEDNN,
+        /** im2col + one BLAS GEMM per layer and direction. */
+        GEMM;
+
+        /** ONEDNN when the native build has oneDNN (its build info says HAVE_ONEDNN), else GEMM. */
+        public static Strategy best() {
+            return nativeBuildInfo().contains("HAVE_ONEDNN") ? ONEDNN : GEMM;
+        }
+    }
+
+    private static final Strategy BEST = Strategy.best();
+    private final Strategy strategy;
     private INDArray lastInput;
     private INDArray lastColumns;
     private INDArray columnsBuffer;
 
-    /** Installs the helper on every convolution layer of the network; returns how many layers got it. */
+    public FastConvolution(Strategy strategy) {
+        this.strategy = strategy;
+    }
+
+    /** Installs the best helper for this build on every convolution layer; returns how many layers got it. */
     public static int install(MultiLayerNetwork network) {
+        return install(network, BEST);
+    }
+
+    /** Installs the helper with a given strategy on every convolution layer; returns how many layers got it. */
+    public static int install(MultiLayerNetwork network, Strategy strategy) {
         int n = 0;
         for (Layer l : network.getLayers()) {
             if (l instanceof ConvolutionLayer c && l.getClass() == ConvolutionLayer.class) {
-                setHelper(c, new FastConvolution());
+                setHelper(c, new FastConvolution(strategy));
                 n++;
             }
         }
         return n;
+    }
+
+    /** The strategy {@link #install(MultiLayerNetwork)} uses on this build. */
+    public static Strategy bestStrategy() {
+        return BEST;
     }
 
     /** Removes the helper, restoring DL4J's built-in convolution (for equivalence tests and benchmarks). */
@@ -106,12 +133,12 @@ public final class FastConvolution implements ConvolutionHelper {
         if (!supported(dilation, format, convolutionMode)) {
             return null;
         }
-        if (ONEDNN) {
+        if (strategy == Strategy.ONEDNN) {
             return oneDnnForward(input, weights, bias, kernel, strides, pad, workspaceMgr);
         }
         int b = (int) input.size(0);
         int outC = (int) weights.size(0);
-        INDArray col = columns(input, kernel, strides, pad);
+        INDArray col = columns(input, kernel, strides, pad, true);
         long oh = col.size(4);
         long ow = col.size(5);
         INDArray zt = scratch("output", input.dataType(), outC * b * oh * ow).reshape('c', outC, b * oh * ow);
@@ -125,12 +152,13 @@ public final class FastConvolution implements ConvolutionHelper {
     }
 
     /**
-     * The im2col columns of this input as [C, kH, kW, B, OH, OW] (c order), so that one GEMM covers the whole batch;
-     * reused when the input is the one of the last call. ND4J's im2col is 7x slower writing into a permuted buffer
+     * The im2col columns of this input as [C, kH, kW, B, OH, OW] (c order), so that one GEMM covers the whole batch.
+     * A forward pass always recomputes them (the caller may have changed the input in place); a backward pass reuses
+     * those of the forward pass on the same input array. ND4J's im2col is 7x slower writing into a permuted buffer
      * than into a contiguous [B, C, kH, kW, OH, OW] one, so it writes contiguously and one copy permutes.
      */
-    private INDArray columns(INDArray input, int[] kernel, int[] strides, int[] pad) {
-        if (input == lastInput && lastColumns != null) {
+    private INDArray columns(INDArray input, int[] kernel, int[] strides, int[] pad, boolean forward) {
+        if (!forward && input == lastInput && lastColumns != null) {
             return lastColumns;
         }
         long b = input.size(0);
@@ -183,7 +211,7 @@ public final class FastConvolution implements ConvolutionHelper {
         if (!supported(dilation, format, convolutionMode)) {
             return null;
         }
-        if (ONEDNN) {
+        if (strategy == Strategy.ONEDNN) {
             return oneDnnBackward(input, weights, bias, delta, kernel, strides, pad, biasGradView, weightGradView, workspaceMgr);
         }
         long b = input.size(0);
@@ -194,7 +222,7 @@ public final class FastConvolution implements ConvolutionHelper {
         if (dw2d == null) {
             return null; // the gradient view cannot be written through a 2-d view; let DL4J do it
         }
-        INDArray col = columns(input, kernel, strides, pad);
+        INDArray col = columns(input, kernel, strides, pad, false);
         long oh = col.size(4);
         long ow = col.size(5);
         // δ as [O, B·OH·OW]

@@ -115,7 +115,7 @@ public final class Trainer {
                     arch.cliName(), s.epoch(), config.epochs(), s.meanLoss(), Double.isNaN(acc) ? "n/a" : String.format(Locale.ROOT, "%.2f%%", 100 * acc),
                     s.samplesPerSecond(), s.seconds()));
             if (checkpoint != null) {
-                ModelFile.save(net, ModelInfo.of(config, datasetName, epoch + 1, acc, extra), checkpoint);
+                ModelFile.save(net, ModelInfo.of(config.toBuilder().epochs(epoch + 1).build(), datasetName, epoch + 1, acc, extra), checkpoint);
             }
         }
         if (history.isEmpty() && test != null) {
@@ -124,7 +124,9 @@ public final class Trainer {
         return new Result(net, ModelInfo.of(config, datasetName, config.epochs(), acc, extra), history);
     }
 
+    /** A checkpoint continues this run if everything but the number of epochs matches (so a run can also be extended). */
     private boolean resumable(ModelInfo info, String datasetName) {
-        return info.training().equals(config.canonical()) && info.dataset().equals(datasetName) && info.epochsDone() <= config.epochs();
+        String sameButEpochs = config.toBuilder().epochs(Math.max(1, info.epochsDone())).build().canonical();
+        return info.training().equals(sameButEpochs) && info.dataset().equals(datasetName) && info.epochsDone() <= config.epochs();
     }
 }

@@ -1,0 +1,75 @@
+package io.github.ark4j.engine;
+
+import io.github.ark4j.data.LabeledImages;
+import io.github.ark4j.data.Mnist;
+import io.github.ark4j.model.Architecture;
+import io.github.ark4j.model.NetworkClassifier;
+import io.github.ark4j.model.TrainingConfig;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.IOException;
+import java.nio.file.Paths;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The engine gate: every convolution strategy gives the built-in DL4J results (float32) for logits, input gradients
+ * and parameter gradients, on real digits, for every architecture with convolutions of both kinds (valid 3x3,
+ * padded 5x5).
+ */
+class FastConvolutionTest {
+
+    static double relative(INDArray a, INDArray b) {
+        return a.sub(b).norm2Number().doubleValue() / Math.max(1e-30, b.norm2Number().doubleValue());
+    }
+
+    static MultiLayerNetwork net(Architecture a) {
+        MultiLayerNetwork n = new MultiLayerNetwork(a.configuration(1, TrainingConfig.builder(a).build().updater(), 11, DataType.FLOAT));
+        n.init();
+        return n;
+    }
+
+    @ParameterizedTest
+    @EnumSource(FastConvolution.Strategy.class)
+    void matchesTheBuiltInPath(FastConvolution.Strategy s) throws IOException {
+        LabeledImages d = Mnist.load(Paths.get("data", "mnist"), Mnist.Split.TEST).first(64);
+        for (Architecture a : new Architecture[]{Architecture.PAPERNOT_MNIST, Architecture.LENET5}) {
+            MultiLayerNetwork fast = net(a);
+            MultiLayerNetwork reference = net(a);
+            NetworkClassifier cf = new NetworkClassifier(fast, a);
+            NetworkClassifier cr = new NetworkClassifier(reference, a);
+            FastConvolution.install(fast, s);
+            FastConvolution.install(cf.twin(), s);
+            FastConvolution.uninstall(reference);
+            FastConvolution.uninstall(cr.twin());
+
+            assertTrue(relative(cf.logits(d.features()), cr.logits(d.features())) < 1e-5, a + " logits");
+            assertTrue(relative(cf.lossGradient(d.features(), d.oneHot(), 1), cr.lossGradient(d.features(), d.oneHot(), 1)) < 1e-4, a + " input gradient");
+
+            for (MultiLayerNetwork n : new MultiLayerNetwork[]{fast, reference}) {
+                n.setInput(d.features());
+                n.setLabels(d.oneHot());
+                Nd4j.getRandom().setSeed(99); // same dropout masks on both sides
+                n.computeGradientAndScore();
+            }
+            assertTrue(relative(fast.gradient().gradient(), reference.gradient().gradient()) < 1e-4, a + " parameter gradients");
+            assertEquals(reference.score(), fast.score(), 1e-5 * Math.abs(reference.score()));
+        }
+    }
+
+    @Test
+    void installsOnEveryConvolutionLayer() {
+        assertEquals(4, FastConvolution.install(net(Architecture.PAPERNOT_MNIST)));
+        assertEquals(2, FastConvolution.install(net(Architecture.LENET5)));
+        // the oneDNN build is the project's default on Linux x86-64
+        if (System.getProperty("os.name").startsWith("Linux") && "amd64".equals(System.getProperty("os.arch"))) {
+            assertEquals(FastConvolution.Strategy.ONEDNN, FastConvolution.bestStrategy(), FastConvolution.nativeBuildInfo());
+        }
+    }
+}
