@@ -1,0 +1,118 @@
+package io.github.ark4j.attack;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+import java.util.Arrays;
+
+/**
+ * What an attack produced: the adversarial inputs (inside [0,1]), per-sample success, predictions before and after,
+ * L0 / L2 / L∞ distortions (L0 counts features changed by more than 1e-6), the iterations (or queries) each sample
+ * used, and the wall time of the whole batch.
+ */
+public record AttackResult(String attack, INDArray adversarial, boolean[] success, int[] before, int[] after,
+                           double[] l0, double[] l2, double[] linf, int[] iterations, double seconds) {
+
+    /** Builds the result, measuring the distortions of {@code adversarial} against {@code x}. */
+    public static AttackResult of(String attack, INDArray x, INDArray adversarial, int[] labels, int[] targets, int[] before,
+                                  int[] after, int[] iterations, double seconds) {
+        int b = labels.length;
+        INDArray d = adversarial.sub(x).reshape(b, -1).castTo(DataType.DOUBLE);
+        double[] l0 = Transforms.abs(d, true).gt(1e-6).castTo(DataType.DOUBLE).sum(1).toDoubleVector();
+        double[] l2 = d.norm2(1).toDoubleVector();
+        double[] linf = d.normmax(1).toDoubleVector();
+        boolean[] success = new boolean[b];
+        for (int i = 0; i < b; i++) {
+            success[i] = targets == null ? after[i] != labels[i] : after[i] == targets[i];
+        }
+        return new AttackResult(attack, adversarial, success, before, after, l0, l2, linf, iterations, seconds);
+    }
+
+    public int size() {
+        return success.length;
+    }
+
+    /** Share of successful samples among those the model classified correctly before the attack. */
+    public double successRate(int[] labels) {
+        int n = 0;
+        int s = 0;
+        for (int i = 0; i < size(); i++) {
+            if (before[i] == labels[i]) {
+                n++;
+                if (success[i]) {
+                    s++;
+                }
+            }
+        }
+        return n == 0 ? Double.NaN : s / (double) n;
+    }
+
+    /** Accuracy of the model on the adversarial inputs. */
+    public double adversarialAccuracy(int[] labels) {
+        int c = 0;
+        for (int i = 0; i < size(); i++) {
+            if (after[i] == labels[i]) {
+                c++;
+            }
+        }
+        return c / (double) size();
+    }
+
+    /** Per-sample table: success, predictions, distortions, iterations. */
+    public Table perSample() {
+        IntColumn idx = IntColumn.create("sample");
+        for (int i = 0; i < size(); i++) {
+            idx.append(i);
+        }
+        IntColumn ok = IntColumn.create("success");
+        for (boolean s : success) {
+            ok.append(s ? 1 : 0);
+        }
+        return Table.create(attack, idx, ok, IntColumn.create("before", before), IntColumn.create("after", after),
+                DoubleColumn.create("L0", l0), DoubleColumn.create("L2", l2), DoubleColumn.create("Linf", linf),
+                IntColumn.create("iterations", iterations));
+    }
+
+    /**
+     * One-row summary: success rate over the correctly classified inputs, mean and median distortions over the
+     * successful ones, mean iterations, milliseconds per sample.
+     */
+    public Table summary(int[] labels) {
+        double[] sl0 = select(l0);
+        double[] sl2 = select(l2);
+        double[] sli = select(linf);
+        return Table.create(attack,
+                StringColumn.create("attack", new String[]{attack}),
+                IntColumn.create("samples", new int[]{size()}),
+                DoubleColumn.create("success rate", new double[]{successRate(labels)}),
+                DoubleColumn.create("mean L0", new double[]{mean(sl0)}),
+                DoubleColumn.create("mean L0 share", new double[]{mean(sl0) / adversarial.reshape(size(), -1).size(1)}),
+                DoubleColumn.create("mean L2", new double[]{mean(sl2)}),
+                DoubleColumn.create("median L2", new double[]{median(sl2)}),
+                DoubleColumn.create("mean Linf", new double[]{mean(sli)}),
+                DoubleColumn.create("mean iterations", new double[]{Arrays.stream(iterations).average().orElse(Double.NaN)}),
+                DoubleColumn.create("ms per sample", new double[]{1000 * seconds / size()}));
+    }
+
+    private double[] select(double[] v) {
+        return java.util.stream.IntStream.range(0, size()).filter(i -> success[i]).mapToDouble(i -> v[i]).toArray();
+    }
+
+    static double mean(double[] v) {
+        return v.length == 0 ? Double.NaN : Arrays.stream(v).average().orElse(Double.NaN);
+    }
+
+    static double median(double[] v) {
+        if (v.length == 0) {
+            return Double.NaN;
+        }
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+}

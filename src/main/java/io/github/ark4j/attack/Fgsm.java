@@ -1,0 +1,86 @@
+package io.github.ark4j.attack;
+
+import io.github.ark4j.model.Classifier;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Locale;
+
+/**
+ * Fast Gradient Sign Method (Goodfellow, Shlens, Szegedy, "Explaining and Harnessing Adversarial Examples",
+ * ICLR 2015), eq. (3):
+ * <pre>x' = clip₍₀,₁₎( x + ε · sign(∇ₓ J(θ, x, y)) )</pre>
+ * and its L2 variant x' = x + ε·∇J/‖∇J‖₂. Targeted: x' = x − ε·sign(∇ₓ J(θ, x, t)). One gradient per batch.
+ * Default ε = 0.3 (the usual MNIST setting of IBM ART and of PAPERS.md's peer figures).
+ */
+public final class Fgsm implements Attack {
+    private final double epsilon;
+    private final Norm norm;
+    private final double temperature;
+
+    private Fgsm(Builder b) {
+        this.epsilon = b.epsilon;
+        this.norm = b.norm;
+        this.temperature = b.temperature;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public double epsilon() {
+        return epsilon;
+    }
+
+    @Override
+    public String name() {
+        return String.format(Locale.ROOT, "FGSM(eps=%s, %s)", epsilon, norm);
+    }
+
+    /** The perturbation before clipping to [0,1]: ε·sign(g) (L∞) or ε·g/‖g‖ (L2). */
+    public INDArray perturbation(Classifier model, INDArray x, int[] labels, int[] targets) {
+        AttackInputs.validate(model, x, labels, targets);
+        return Steps.scaledStep(Steps.ascent(model, x, labels, targets, temperature), epsilon, norm);
+    }
+
+    @Override
+    public AttackResult run(Classifier model, INDArray x, int[] labels, int[] targets) {
+        AttackInputs.validate(model, x, labels, targets);
+        long t0 = System.nanoTime();
+        int[] before = model.predict(x);
+        INDArray adv = Steps.clip(Steps.scaledStep(Steps.ascent(model, x, labels, targets, temperature), epsilon, norm).addi(x));
+        int[] after = model.predict(adv);
+        int[] iterations = new int[labels.length];
+        java.util.Arrays.fill(iterations, 1);
+        return AttackResult.of(name(), x, adv, labels, targets, before, after, iterations, (System.nanoTime() - t0) / 1e9);
+    }
+
+    public static final class Builder {
+        private double epsilon = 0.3;
+        private Norm norm = Norm.LINF;
+        private double temperature = 1;
+
+        /** Budget ε in [0, 1] for L∞, ≥ 0 for L2. */
+        public Builder epsilon(double v) {
+            epsilon = AttackInputs.inRange("epsilon", v, 0, Double.MAX_VALUE, false);
+            return this;
+        }
+
+        public Builder norm(Norm v) {
+            norm = v;
+            return this;
+        }
+
+        /** Temperature of the softmax inside the loss whose gradient is followed. */
+        public Builder temperature(double v) {
+            temperature = AttackInputs.inRange("temperature", v, 0, Double.MAX_VALUE, true);
+            return this;
+        }
+
+        public Fgsm build() {
+            if (norm == Norm.LINF) {
+                AttackInputs.inRange("epsilon", epsilon, 0, 1, false);
+            }
+            return new Fgsm(this);
+        }
+    }
+}

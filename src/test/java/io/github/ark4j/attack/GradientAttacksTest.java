@@ -1,0 +1,129 @@
+package io.github.ark4j.attack;
+
+import io.github.ark4j.data.LabeledImages;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** FGSM and BIM/PGD on a linear softmax model whose gradients are known in closed form. */
+class GradientAttacksTest {
+    static final long[] SHAPE = {1, 4, 4};
+
+    static LinearSoftmax model() {
+        Nd4j.getRandom().setSeed(21);
+        return new LinearSoftmax(Nd4j.randn(DataType.DOUBLE, 3, 16), Nd4j.randn(DataType.DOUBLE, 3).muli(0.1), SHAPE);
+    }
+
+    static INDArray inputs(int n) {
+        Nd4j.getRandom().setSeed(22);
+        return Nd4j.rand(DataType.FLOAT, n, 1, 4, 4).muli(0.6).addi(0.2);
+    }
+
+    @Test
+    void fgsmIsTheSignOfTheClosedFormGradientTimesEpsilon() {
+        LinearSoftmax m = model();
+        INDArray x = inputs(8);
+        int[] y = {0, 1, 2, 0, 1, 2, 0, 1};
+        Fgsm fgsm = Fgsm.builder().epsilon(0.1).build();
+        INDArray delta = fgsm.perturbation(m, x, y, null);
+        // ∂L/∂x = (softmax(Wx+b) − y)ᵀ W
+        INDArray p = TemperatureSoftmax.of(m.logits(x));
+        INDArray g = p.subi(LabeledImages.oneHot(y, 3).castTo(DataType.DOUBLE)).mmul(m.w).reshape(x.shape());
+        assertEquals(Transforms.sign(g).muli(0.1).castTo(DataType.FLOAT), delta.castTo(DataType.FLOAT));
+        // budget: exactly ε before clipping, at most ε after, always inside [0,1]
+        assertEquals(0.1, Transforms.abs(delta).minNumber().doubleValue(), 1e-7);
+        AttackResult r = fgsm.run(m, x, y);
+        for (double li : r.linf()) {
+            assertTrue(li <= 0.1 + 1e-7);
+        }
+        assertTrue(r.adversarial().minNumber().doubleValue() >= 0 && r.adversarial().maxNumber().doubleValue() <= 1);
+    }
+
+    @Test
+    void fgsmL2StepHasNormEpsilon() {
+        LinearSoftmax m = model();
+        INDArray x = inputs(4);
+        INDArray delta = Fgsm.builder().epsilon(0.5).norm(Norm.L2).build().perturbation(m, x, new int[]{0, 1, 2, 0}, null);
+        for (double n : delta.reshape(4, -1).norm2(1).toDoubleVector()) {
+            assertEquals(0.5, n, 1e-5);
+        }
+    }
+
+    @Test
+    void oneStepOfPgdOfSizeEpsilonIsFgsm() {
+        LinearSoftmax m = model();
+        INDArray x = inputs(8);
+        int[] y = {0, 1, 2, 0, 1, 2, 0, 1};
+        AttackResult fgsm = Fgsm.builder().epsilon(0.2).build().run(m, x, y);
+        AttackResult pgd = Pgd.bim().epsilon(0.2).stepSize(0.2).iterations(1).earlyStop(false).build().run(m, x, y);
+        assertEquals(fgsm.adversarial(), pgd.adversarial());
+    }
+
+    @Test
+    void pgdStaysInItsBall() {
+        LinearSoftmax m = model();
+        INDArray x = inputs(16);
+        int[] y = new int[16];
+        for (Norm norm : Norm.values()) {
+            double eps = norm == Norm.LINF ? 0.05 : 0.3;
+            AttackResult r = Pgd.builder().epsilon(eps).stepSize(eps / 4).iterations(20).norm(norm).earlyStop(false).seed(3).build().run(m, x, y);
+            double[] d = norm == Norm.LINF ? r.linf() : r.l2();
+            for (double v : d) {
+                assertTrue(v <= eps + 1e-6, norm + " distortion " + v + " > " + eps);
+            }
+            assertTrue(r.adversarial().minNumber().doubleValue() >= 0 && r.adversarial().maxNumber().doubleValue() <= 1);
+        }
+    }
+
+    @Test
+    void targetedAttackMovesTowardsItsTarget() {
+        LinearSoftmax m = model();
+        INDArray x = inputs(12);
+        int[] y = new int[12];
+        int[] t = new int[12];
+        java.util.Arrays.fill(t, 2);
+        INDArray p0 = TemperatureSoftmax.of(m.logits(x));
+        AttackResult r = Pgd.bim().epsilon(0.1).stepSize(0.02).iterations(5).earlyStop(false).build().run(m, x, y, t);
+        INDArray p1 = TemperatureSoftmax.of(m.logits(r.adversarial()));
+        for (int i = 0; i < 12; i++) {
+            assertTrue(p1.getDouble(i, 2) > p0.getDouble(i, 2), "sample " + i);
+        }
+    }
+
+    @Test
+    void badInputsNameTheParameter() {
+        LinearSoftmax m = model();
+        INDArray x = inputs(2);
+        Fgsm f = Fgsm.builder().build();
+        assertMessage("epsilon", () -> Fgsm.builder().epsilon(-0.1));
+        assertMessage("epsilon", () -> Fgsm.builder().epsilon(Double.NaN));
+        assertMessage("epsilon", () -> Fgsm.builder().epsilon(1.5).build());
+        assertMessage("labels", () -> f.run(m, x, new int[]{0}));
+        assertMessage("targets[1]", () -> f.run(m, x, new int[]{0, 1}, new int[]{2, 1}));
+        INDArray nan = x.dup();
+        nan.putScalar(0, Double.NaN);
+        assertMessage("NaN", () -> f.run(m, nan, new int[]{0, 1}));
+        assertMessage("[0, 1]", () -> f.run(m, x.add(1), new int[]{0, 1}));
+        assertMessage("shape", () -> f.run(m, Nd4j.rand(DataType.FLOAT, 2, 1, 5, 5), new int[]{0, 1}));
+        assertMessage("iterations", () -> Pgd.builder().iterations(0));
+        assertMessage("gamma", () -> Jsma.builder().gamma(0));
+        assertMessage("gamma", () -> Jsma.builder().gamma(1.2));
+        assertMessage("theta", () -> Jsma.builder().theta(0.5));
+    }
+
+    static void assertMessage(String fragment, org.junit.jupiter.api.function.Executable e) {
+        IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, e);
+        assertTrue(ex.getMessage().contains(fragment), ex.getMessage());
+    }
+
+    /** softmax at T = 1 (a small local helper so the test states the formula it checks). */
+    static final class TemperatureSoftmax {
+        static INDArray of(INDArray z) {
+            return io.github.ark4j.model.TemperatureCrossEntropy.softmax(z, 1);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package io.github.ark4j.attack;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class JsmaTest {
+
+    /**
+     * Two classes, six features; logits Z_0 = x·w0, Z_1 = x·w1 with target t = 1. Then α_i = w1_i and β_i = w0_i,
+     * constant. Feature weights (w1, w0): f0 (3, −1), f1 (1, −4), f2 (2, 1), f3 (−1, −5), f4 (0.5, −0.5), f5 (2, −2).
+     * Pair scores −(α_p+α_q)(β_p+β_q) among admissible pairs (α &gt; 0, β &lt; 0): (0,1) 4·5 = 20, (1,5) 3·6 = 18,
+     * (0,5) 5·3 = 15, (0,3) 2·6 = 12, ... (1,3) has α = 0: not admissible; (3,5) 1·7 = 7. Best: (0, 1).
+     */
+    @Test
+    void firstPairIsTheAnalyticBest() {
+        INDArray w = Nd4j.create(new double[][]{{-1, -4, 1, -5, -0.5, -2}, {3, 1, 2, -1, 0.5, 2}});
+        LinearSoftmax m = new LinearSoftmax(w, Nd4j.zeros(DataType.DOUBLE, 2), new long[]{1, 1, 6});
+        Jsma jsma = Jsma.builder().gamma(1).build();
+        INDArray x = Nd4j.zeros(DataType.FLOAT, 1, 1, 1, 6).addi(0.1f);
+        INDArray[] ab = jsma.alphaBeta(m, x, new int[]{1});
+        int[] pair = jsma.bestPair(ab[0].reshape(6).toFloatVector(), ab[1].reshape(6).toFloatVector(), new boolean[]{true, true, true, true, true, true});
+        assertArrayEquals(new int[]{0, 1}, pair);
+        // without f0 and f1 in the domain the best is (2,5)? (2,5): α 4, β −1 → 4; (3,5): α 1, β −7 → 7; (4,5): 2.5·2.5 = 6.25
+        int[] next = jsma.bestPair(ab[0].reshape(6).toFloatVector(), ab[1].reshape(6).toFloatVector(), new boolean[]{false, false, true, true, true, true});
+        assertArrayEquals(new int[]{3, 5}, next);
+    }
+
+    @Test
+    void changesAtMostGammaNFeaturesEachToTheBound() {
+        Nd4j.getRandom().setSeed(4);
+        LinearSoftmax m = new LinearSoftmax(Nd4j.randn(DataType.DOUBLE, 4, 64), Nd4j.zeros(DataType.DOUBLE, 4), new long[]{1, 8, 8});
+        INDArray x = Nd4j.rand(DataType.FLOAT, 20, 1, 8, 8).muli(0.5f);
+        int[] y = m.predict(x);
+        int[] t = Jsma.randomTargets(y, 4, 9);
+        Jsma jsma = Jsma.builder().gamma(0.1).build();
+        AttackResult r = jsma.run(m, x, y, t);
+        int limit = jsma.maxChangedFeatures(64);
+        assertEquals(6, limit);
+        INDArray d = r.adversarial().sub(x).reshape(20, 64);
+        INDArray adv = r.adversarial().reshape(20, 64);
+        for (int i = 0; i < 20; i++) {
+            assertTrue(r.l0()[i] <= limit, "sample " + i + " changed " + r.l0()[i]);
+            for (int f = 0; f < 64; f++) {
+                if (Math.abs(d.getDouble(i, f)) > 1e-6) {
+                    assertEquals(1.0, adv.getDouble(i, f), 0.0, "changed features go to the bound");
+                }
+            }
+            if (r.success()[i]) {
+                assertEquals(t[i], r.after()[i]);
+            }
+        }
+    }
+
+    @Test
+    void probabilityVariantBetaIsMinusAlpha() {
+        // Σ_j F_j = 1, so Σ_{j≠t} ∂F_j/∂x = −∂F_t/∂x: the identity the F variant rests on
+        Nd4j.getRandom().setSeed(5);
+        LinearSoftmax m = new LinearSoftmax(Nd4j.randn(DataType.DOUBLE, 5, 16), Nd4j.zeros(DataType.DOUBLE, 5), new long[]{1, 4, 4});
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 3, 1, 4, 4);
+        INDArray[] ab = Jsma.builder().output(Jsma.Output.PROBABILITIES).temperature(2).build().alphaBeta(m, x, new int[]{1, 2, 3});
+        assertEquals(0, ab[0].add(ab[1]).amaxNumber().doubleValue(), 1e-12);
+    }
+
+    @Test
+    void targetsAreRequired() {
+        LinearSoftmax m = new LinearSoftmax(Nd4j.randn(DataType.DOUBLE, 2, 4), Nd4j.zeros(DataType.DOUBLE, 2), new long[]{1, 2, 2});
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Jsma.builder().build().run(m, Nd4j.rand(DataType.FLOAT, 1, 1, 2, 2), new int[]{0}));
+        assertTrue(e.getMessage().contains("targets"));
+    }
+}
