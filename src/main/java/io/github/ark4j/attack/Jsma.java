@@ -143,8 +143,11 @@ public final class Jsma implements Attack {
         return out;
     }
 
-    /** α = ∂F_t/∂x and β = Σ_{j≠t} ∂F_j/∂x per sample, with two backward passes for the batch. */
-    INDArray[] alphaBeta(Classifier model, INDArray x, int[] t) {
+    /**
+     * The saliency components per sample and feature: α = ∂F_t/∂x and β = Σ_{j≠t} ∂F_j/∂x (each with the shape of x),
+     * with two backward passes for the batch.
+     */
+    public INDArray[] alphaBeta(Classifier model, INDArray x, int[] t) {
         int k = model.classes();
         INDArray target = LabeledImages.oneHot(t, k).castTo(x.dataType());
         if (output == Output.LOGITS) {

@@ -1,0 +1,78 @@
+package io.github.ark4j.experiment;
+
+import io.github.ark4j.data.DataFormatException;
+import io.github.ark4j.data.LabeledImages;
+import io.github.ark4j.data.Mnist;
+import io.github.ark4j.model.Architecture;
+import io.github.ark4j.model.ModelCache;
+import io.github.ark4j.model.NetworkClassifier;
+import io.github.ark4j.model.TrainingConfig;
+
+import java.io.IOException;
+import java.util.Locale;
+
+/**
+ * How big an experiment runs, chosen by one switch: {@code -Dark4j.profile=quick|full} or {@code ARK4J_PROFILE}.
+ * QUICK (the default) uses the first 6,000 training and 1,000 test images (exactly the embedded subset, also when
+ * full data is configured), few epochs and small attack sets: minutes on 2 cores. FULL uses the full datasets and
+ * the settings of docs/benchmarks.md: hours.
+ */
+public enum Profile {
+    QUICK(6_000, 1_000, 5, 100),
+    FULL(Integer.MAX_VALUE, Integer.MAX_VALUE, 15, 1_000);
+
+    private final int trainImages;
+    private final int testImages;
+    private final int mnistEpochs;
+    private final int attackSamples;
+
+    Profile(int trainImages, int testImages, int mnistEpochs, int attackSamples) {
+        this.trainImages = trainImages;
+        this.testImages = testImages;
+        this.mnistEpochs = mnistEpochs;
+        this.attackSamples = attackSamples;
+    }
+
+    /** The profile selected by the system property or the environment, QUICK if neither is set. */
+    public static Profile current() {
+        String v = System.getProperty("ark4j.profile", System.getenv().getOrDefault("ARK4J_PROFILE", "quick"));
+        return fromName(v);
+    }
+
+    public static Profile fromName(String v) {
+        try {
+            return valueOf(v.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("profile must be quick or full, got '" + v + "' (ark4j.profile / ARK4J_PROFILE)");
+        }
+    }
+
+    /** Epochs of the Papernot MNIST net (FULL: 15, reaching 99.2% in docs/benchmarks.md). */
+    public int mnistEpochs() {
+        return mnistEpochs;
+    }
+
+    /** How many test samples an attack experiment uses. */
+    public int attackSamples() {
+        return attackSamples;
+    }
+
+    public LabeledImages mnistTrain() throws DataFormatException {
+        return Mnist.load(Mnist.Split.TRAIN).first(trainImages);
+    }
+
+    public LabeledImages mnistTest() throws DataFormatException {
+        return Mnist.load(Mnist.Split.TEST).first(testImages);
+    }
+
+    /** The Papernot MNIST net of this profile from the model cache (trained on first use, seed 1, T = 1). */
+    public NetworkClassifier papernotMnist() throws IOException {
+        TrainingConfig c = TrainingConfig.builder(Architecture.PAPERNOT_MNIST).epochs(mnistEpochs).seed(1).build();
+        return ModelCache.standard().getOrTrain(c, mnistTrain(), mnistTest()).classifier();
+    }
+
+    @Override
+    public String toString() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}
