@@ -36,6 +36,17 @@ public final class FgsmCurve {
         return Table.create("accuracy under FGSM (" + data.size() + " test images)", eps, acc, l2, ms);
     }
 
+    /** The accuracy at one ε of a table made by {@link #run}. */
+    public static double accuracyAt(Table t, double epsilon) {
+        DoubleColumn eps = t.doubleColumn("epsilon");
+        for (int i = 0; i < eps.size(); i++) {
+            if (Math.abs(eps.getDouble(i) - epsilon) < 1e-9) {
+                return t.doubleColumn("accuracy").getDouble(i);
+            }
+        }
+        throw new IllegalArgumentException("epsilon " + epsilon + " is not in the table " + t.name());
+    }
+
     /** Accuracy against ε from a table made by {@link #run}. */
     public static XYChart chart(Table t) {
         XYChart c = Charts.line("Accuracy under FGSM", "epsilon (L-inf)", "accuracy");

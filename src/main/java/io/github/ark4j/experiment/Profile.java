@@ -18,7 +18,7 @@ import java.util.Locale;
  * the settings of docs/benchmarks.md: hours.
  */
 public enum Profile {
-    QUICK(6_000, 1_000, 5, 100),
+    QUICK(6_000, 1_000, 8, 100),
     FULL(Integer.MAX_VALUE, Integer.MAX_VALUE, 15, 1_000);
 
     private final int trainImages;
