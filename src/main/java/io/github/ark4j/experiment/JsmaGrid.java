@@ -3,6 +3,7 @@ package io.github.ark4j.experiment;
 import io.github.ark4j.attack.AttackResult;
 import io.github.ark4j.attack.Jsma;
 import io.github.ark4j.data.LabeledImages;
+import io.github.ark4j.eval.Accuracy;
 import io.github.ark4j.model.Classifier;
 import io.github.ark4j.util.Progress;
 import io.github.ark4j.viz.Images;
@@ -102,6 +103,23 @@ public final class JsmaGrid {
     }
 
     private JsmaGrid() {
+    }
+
+    /**
+     * The first {@code perClass} test images of each class that the model classifies correctly (the paper attacks
+     * only correctly classified seeds), in test-set order.
+     */
+    public static LabeledImages seeds(Classifier model, LabeledImages test, int perClass) {
+        int[] pred = Accuracy.predictions(model, test.features());
+        int[] taken = new int[test.classes()];
+        List<Integer> chosen = new ArrayList<>();
+        for (int i = 0; i < test.size() && chosen.size() < test.classes() * perClass; i++) {
+            if (pred[i] == test.label(i) && taken[test.label(i)] < perClass) {
+                chosen.add(i);
+                taken[test.label(i)]++;
+            }
+        }
+        return test.select(chosen.stream().mapToInt(Integer::intValue).toArray());
     }
 
     /** Attacks each seed towards every other class, in batches of 9 seeds (81 attacks). */

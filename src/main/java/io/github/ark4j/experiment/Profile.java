@@ -18,19 +18,21 @@ import java.util.Locale;
  * the settings of docs/benchmarks.md: hours.
  */
 public enum Profile {
-    QUICK(6_000, 1_000, 8, 100),
-    FULL(Integer.MAX_VALUE, Integer.MAX_VALUE, 15, 1_000);
+    QUICK(6_000, 1_000, 8, 100, 2),
+    FULL(Integer.MAX_VALUE, Integer.MAX_VALUE, 10, 1_000, 10);
 
     private final int trainImages;
     private final int testImages;
     private final int mnistEpochs;
     private final int attackSamples;
+    private final int jsmaSeedsPerClass;
 
-    Profile(int trainImages, int testImages, int mnistEpochs, int attackSamples) {
+    Profile(int trainImages, int testImages, int mnistEpochs, int attackSamples, int jsmaSeedsPerClass) {
         this.trainImages = trainImages;
         this.testImages = testImages;
         this.mnistEpochs = mnistEpochs;
         this.attackSamples = attackSamples;
+        this.jsmaSeedsPerClass = jsmaSeedsPerClass;
     }
 
     /** The profile selected by the system property or the environment, QUICK if neither is set. */
@@ -47,7 +49,7 @@ public enum Profile {
         }
     }
 
-    /** Epochs of the Papernot MNIST net (FULL: 15, reaching 99.2% in docs/benchmarks.md). */
+    /** Epochs of the Papernot MNIST net (FULL: 10, reaching 99.2% in docs/benchmarks.md). */
     public int mnistEpochs() {
         return mnistEpochs;
     }
@@ -55,6 +57,11 @@ public enum Profile {
     /** How many test samples an attack experiment uses. */
     public int attackSamples() {
         return attackSamples;
+    }
+
+    /** Seed images per class of the JSMA source-target grid (each attacked towards the 9 other classes). */
+    public int jsmaSeedsPerClass() {
+        return jsmaSeedsPerClass;
     }
 
     public LabeledImages mnistTrain() throws DataFormatException {

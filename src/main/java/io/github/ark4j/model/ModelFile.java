@@ -1,5 +1,7 @@
 package io.github.ark4j.model;
 
+import io.github.ark4j.util.AtomicFiles;
+
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 
@@ -11,7 +13,6 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 
 /**
@@ -33,18 +34,12 @@ public final class ModelFile {
     }
 
     public static void save(MultiLayerNetwork network, ModelInfo info, Path file) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".part");
-        try {
+        AtomicFiles.write(file, tmp -> {
             ModelSerializer.writeModel(network, tmp.toFile(), true);
             try (FileSystem zip = FileSystems.newFileSystem(URI.create("jar:" + tmp.toUri()), Map.of())) {
                 Files.writeString(zip.getPath(METADATA_ENTRY), info.toProperties(), StandardCharsets.UTF_8);
             }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     public static Loaded load(Path file) throws IOException {

@@ -1,5 +1,6 @@
 package io.github.ark4j.viz;
 
+import io.github.ark4j.util.AtomicFiles;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -8,6 +9,8 @@ import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 
 /** Images of inputs, perturbations and saliency maps, laid out in captioned grids for notebooks and reports. */
@@ -99,5 +102,14 @@ public final class Images {
 
     private static int byteOf(float v) {
         return Math.max(0, Math.min(255, Math.round(v * 255)));
+    }
+
+    /** Writes the image as PNG to a temporary file and moves it into place. */
+    public static void writePng(BufferedImage img, Path file) throws IOException {
+        AtomicFiles.write(file, tmp -> {
+            if (!javax.imageio.ImageIO.write(img, "png", tmp.toFile())) {
+                throw new IOException("no PNG writer available for " + file);
+            }
+        });
     }
 }

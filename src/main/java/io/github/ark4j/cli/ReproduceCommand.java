@@ -1,0 +1,43 @@
+package io.github.ark4j.cli;
+
+import io.github.ark4j.data.DataDirectory;
+import io.github.ark4j.experiment.Experiment;
+import io.github.ark4j.experiment.Profile;
+import io.github.ark4j.experiment.Reproduction;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "reproduce", mixinStandardHelpOptions = true,
+        description = {"Run the papers' experiments headless and write results/<profile>/<experiment>/ with figures (PNG), "
+                + "tables (CSV) and a report.md that puts each paper number beside ours with its tolerance and pass/fail.",
+                "Trained models come from the model cache (see README), so a second run only attacks."})
+final class ReproduceCommand implements Callable<Integer> {
+    @Option(names = "--profile", defaultValue = "quick",
+            description = "quick (embedded-size subset, few epochs: minutes) or full (the papers' data and settings: hours). Default: ${DEFAULT-VALUE}.")
+    String profile;
+
+    @Option(names = "--only", split = ",", paramLabel = "NAME",
+            description = "Run only these experiments (comma-separated): fgsm-mnist, jsma-mnist. Default: all.")
+    List<String> only;
+
+    @Option(names = "--out", description = "Output folder (default: results/<profile>).")
+    Path out;
+
+    @Option(names = "--strict", description = "Exit with status 1 when a claim is outside its tolerance (default: report only).")
+    boolean strict;
+
+    @Override
+    public Integer call() throws Exception {
+        Profile p = Profile.fromName(profile);
+        Path dir = out != null ? out : Path.of("results", p.toString());
+        System.err.println("ark4j: data from " + DataDirectory.describe() + "; experiments "
+                + Reproduction.all().stream().map(Experiment::name).toList() + "; results in " + dir);
+        int failed = new Reproduction(p, dir).run(only);
+        System.out.println("report: " + dir.resolve("README.md") + (failed == 0 ? " (all claims within tolerance)" : " (" + failed + " claims outside tolerance)"));
+        return strict && failed > 0 ? 1 : 0;
+    }
+}

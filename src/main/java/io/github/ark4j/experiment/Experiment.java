@@ -1,0 +1,34 @@
+package io.github.ark4j.experiment;
+
+import org.knowm.xchart.internal.chartpart.Chart;
+import tech.tablesaw.api.Table;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** One paper's experiment, run headless by {@code ark4j reproduce} and shown step by step in its notebook. */
+public interface Experiment {
+    /** Short name: the folder under results/ and the value of {@code --only}. */
+    String name();
+
+    /** The paper (PAPERS.md reference) and what is reproduced. */
+    String title();
+
+    /** Runs the experiment at the profile's size. */
+    Outcome run(Profile profile) throws IOException;
+
+    /** Claims (paper vs this run), tables, figures and free-text notes, in the order they are reported. */
+    record Outcome(List<Claim> claims, Map<String, Table> tables, Map<String, Chart<?, ?>> charts,
+                   Map<String, BufferedImage> images, List<String> notes) {
+        public Outcome {
+            claims = List.copyOf(claims);
+            tables = new LinkedHashMap<>(tables);
+            charts = new LinkedHashMap<>(charts);
+            images = new LinkedHashMap<>(images);
+            notes = List.copyOf(notes);
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package io.github.ark4j.experiment;
+
+import io.github.ark4j.data.DataDirectory;
+import io.github.ark4j.util.AtomicFiles;
+import io.github.ark4j.util.Progress;
+import io.github.ark4j.viz.Charts;
+import io.github.ark4j.viz.Images;
+import io.github.ark4j.viz.Tables;
+import tech.tablesaw.api.ColumnType;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.io.csv.CsvReadOptions;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Runs the experiments headless ({@code ark4j reproduce}) and writes, per experiment, {@code <out>/<name>/} with the
+ * figures (PNG), the tables (CSV), {@code claims.csv} and a {@code report.md} that puts every paper number beside
+ * ours with its tolerance and pass/fail; {@code <out>/README.md} indexes every experiment folder present.
+ * An experiment's folder is written completely in a temporary folder and then moved into place.
+ */
+public final class Reproduction {
+    /** Every experiment, in notebook order. */
+    public static List<Experiment> all() {
+        return List.of(new FgsmMnist(), new JsmaMnist());
+    }
+
+    private final Profile profile;
+    private final Path out;
+
+    public Reproduction(Profile profile, Path out) {
+        this.profile = profile;
+        this.out = out;
+    }
+
+    /** Runs the named experiments (all when {@code only} is empty) and returns how many claims failed. */
+    public int run(List<String> only) throws IOException {
+        List<Experiment> chosen = select(only);
+        int failed = 0;
+        for (Experiment e : chosen) {
+            Progress.log("ark4j reproduce: " + e.name() + " (" + profile + " profile) — " + e.title());
+            long t0 = System.nanoTime();
+            Experiment.Outcome o = e.run(profile);
+            double minutes = (System.nanoTime() - t0) / 6e10;
+            write(e, o, minutes);
+            long fails = o.claims().stream().filter(c -> !c.pass()).count();
+            failed += (int) fails;
+            Progress.log(String.format(Locale.ROOT, "ark4j reproduce: %s done in %.1f min, %d of %d claims within tolerance -> %s",
+                    e.name(), minutes, o.claims().size() - fails, o.claims().size(), out.resolve(e.name()).resolve("report.md")));
+        }
+        writeIndex();
+        return failed;
+    }
+
+    static List<Experiment> select(List<String> only) {
+        if (only == null || only.isEmpty()) {
+            return all();
+        }
+        List<Experiment> chosen = new ArrayList<>();
+        for (String name : only) {
+            chosen.add(all().stream().filter(e -> e.name().equals(name)).findFirst().orElseThrow(() -> new IllegalArgumentException(
+                    "--only: no experiment named '" + name + "'; expected one of " + all().stream().map(Experiment::name).toList())));
+        }
+        return chosen;
+    }
+
+    private void write(Experiment e, Experiment.Outcome o, double minutes) throws IOException {
+        Files.createDirectories(out);
+        Path tmp = Files.createTempDirectory(out, "." + e.name() + ".");
+        try {
+            StringBuilder md = new StringBuilder();
+            md.append("# ").append(e.title()).append("\n\n");
+            md.append(String.format(Locale.ROOT, "Profile `%s` · run %s · commit `%s` · runtime %.1f min · data %s · engine %s%n%n",
+                    profile, Instant.now().truncatedTo(ChronoUnit.SECONDS), commit(), minutes, DataDirectory.describe(), engine()));
+            if (profile == Profile.QUICK) {
+                md.append("The quick profile trains on 6,000 images for a few epochs and attacks few samples: it shows the trends "
+                        + "in minutes. The tolerances are the papers' and are meant for the full profile.\n\n");
+            }
+            md.append("## Paper vs this run\n\n| quantity | paper | this run | tolerance | status |\n|---|---|---|---|---|\n");
+            for (Claim c : o.claims()) {
+                md.append("| ").append(c.quantity()).append(" | ").append(c.paper()).append(" | ").append(c.ours()).append(" | ")
+                        .append(c.tolerance()).append(" | ").append(c.status()).append(" |\n");
+            }
+            Tables.writeCsv(claimsTable(o.claims()), tmp.resolve("claims.csv"));
+            for (String note : o.notes()) {
+                md.append("\n").append(note).append("\n");
+            }
+            md.append("\n## Figures\n\n");
+            for (Map.Entry<String, org.knowm.xchart.internal.chartpart.Chart<?, ?>> c : o.charts().entrySet()) {
+                Charts.writePng(c.getValue(), tmp.resolve(c.getKey() + ".png"));
+                md.append("![").append(c.getKey()).append("](").append(c.getKey()).append(".png)\n\n");
+            }
+            for (Map.Entry<String, java.awt.image.BufferedImage> i : o.images().entrySet()) {
+                Images.writePng(i.getValue(), tmp.resolve(i.getKey() + ".png"));
+                md.append("![").append(i.getKey()).append("](").append(i.getKey()).append(".png)\n\n");
+            }
+            md.append("## Tables\n\n");
+            for (Map.Entry<String, Table> t : o.tables().entrySet()) {
+                Tables.writeCsv(t.getValue(), tmp.resolve(t.getKey() + ".csv"));
+                md.append("### ").append(t.getValue().name()).append(" (`").append(t.getKey()).append(".csv`)\n\n")
+                        .append(Tables.markdown(t.getValue())).append("\n");
+            }
+            AtomicFiles.writeString(tmp.resolve("report.md"), md.toString());
+            Path dest = out.resolve(e.name());
+            deleteTree(dest);
+            Files.move(tmp, dest);
+        } finally {
+            deleteTree(tmp);
+        }
+    }
+
+    private static Table claimsTable(List<Claim> claims) {
+        return Table.create("claims",
+                StringColumn.create("quantity", claims.stream().map(Claim::quantity).toList()),
+                StringColumn.create("paper", claims.stream().map(Claim::paper).toList()),
+                StringColumn.create("this run", claims.stream().map(Claim::ours).toList()),
+                StringColumn.create("tolerance", claims.stream().map(Claim::tolerance).toList()),
+                StringColumn.create("status", claims.stream().map(Claim::status).toList()));
+    }
+
+    /** out/README.md: one section per experiment folder present, with its claims. */
+    private void writeIndex() throws IOException {
+        StringBuilder md = new StringBuilder("# ark4j reproduction (" + profile + " profile)\n\n"
+                + "Written by `ark4j reproduce`; each folder holds the figures, tables and `report.md` of one experiment.\n\n");
+        List<Path> dirs;
+        try (Stream<Path> s = Files.list(out)) {
+            dirs = s.filter(d -> Files.isRegularFile(d.resolve("claims.csv"))).sorted(Comparator.comparing(Path::toString)).toList();
+        }
+        for (Path d : dirs) {
+            // read every column as text: "96.90%" must stay as written
+            Table claims = Table.read().usingOptions(CsvReadOptions.builder(d.resolve("claims.csv").toFile())
+                    .columnTypesToDetect(List.of(ColumnType.STRING)));
+            md.append("## [").append(d.getFileName()).append("](").append(d.getFileName()).append("/report.md)\n\n")
+                    .append(Tables.markdown(claims)).append("\n");
+        }
+        AtomicFiles.writeString(out.resolve("README.md"), md.toString());
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            s.sorted(Comparator.reverseOrder()).forEach(f -> {
+                try {
+                    Files.delete(f);
+                } catch (IOException ex) {
+                    throw new UncheckedIOException(ex);
+                }
+            });
+        }
+    }
+
+    /** The git commit of the working directory (with "+changes" when it has uncommitted changes), or "unknown". */
+    static String commit() {
+        String head = git("rev-parse", "--short=12", "HEAD");
+        if (head.isEmpty()) {
+            return "unknown";
+        }
+        return git("status", "--porcelain", "--untracked-files=no").isEmpty() ? head : head + "+changes";
+    }
+
+    private static String git(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("git"));
+        cmd.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String text = new String(p.getInputStream().readAllBytes()).trim();
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0 ? text : "";
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    private static String engine() {
+        String info = io.github.ark4j.engine.FastConvolution.nativeBuildInfo();
+        return info.contains("HAVE_ONEDNN") ? "nd4j-native with oneDNN" : "nd4j-native (no oneDNN)";
+    }
+}

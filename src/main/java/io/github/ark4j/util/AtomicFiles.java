@@ -1,0 +1,46 @@
+package io.github.ark4j.util;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Nothing half-written: every file the kit produces (models, tables, figures, reports) is written to a temporary
+ * file in the destination's folder and moved into place only when complete.
+ */
+public final class AtomicFiles {
+    /** Writes the content of a file given its temporary path. */
+    @FunctionalInterface
+    public interface Writer {
+        void write(Path tmp) throws IOException;
+    }
+
+    private AtomicFiles() {
+    }
+
+    /**
+     * Creates the parent folders, lets {@code writer} fill a temporary file whose name ends like {@code file}'s
+     * (some encoders pick the format from the extension), then atomically replaces {@code file} with it.
+     */
+    public static void write(Path file, Writer writer) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String suffix = dot > 0 ? name.substring(dot) : ".part";
+        Path tmp = Files.createTempFile(dir, "." + name + ".", ".part" + suffix);
+        try {
+            writer.write(tmp);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Writes a UTF-8 text file atomically. */
+    public static void writeString(Path file, String text) throws IOException {
+        write(file, tmp -> Files.writeString(tmp, text, StandardCharsets.UTF_8));
+    }
+}
