@@ -1,11 +1,16 @@
 package io.github.ark4j.cli;
 
+import io.github.ark4j.data.DataDirectory;
 import io.github.ark4j.eval.EngineBenchmark;
+import io.github.ark4j.eval.TorchPeer;
 import io.github.ark4j.model.Architecture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -14,7 +19,7 @@ import java.util.concurrent.Callable;
                 + " to match docs/benchmarks.md.")
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--model", split = ",", defaultValue = "papernot-mnist,lenet5,papernot-cifar10",
-            description = "Architectures, comma-separated (default: ${DEFAULT-VALUE}).")
+            description = "Architectures, comma-separated (default: ${DEFAULT-VALUE}); empty with --peer for the comparison only.")
     List<String> models;
 
     @Option(names = "--batch-size", defaultValue = "128", description = "Batch size (default: ${DEFAULT-VALUE}).")
@@ -23,9 +28,30 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "10", description = "Measured seconds per operation after warm-up (default: ${DEFAULT-VALUE}).")
     double seconds;
 
+    @Option(names = "--peer", paramLabel = "torch_reference.py",
+            description = "Also compare with the PyTorch reference on the same machine (../shared/peer/torch_reference.py): "
+                    + "agreement of logits, gradients and Jacobian on the same weights, then alternating throughput pairs. "
+                    + "Needs the full MNIST files (ARK4J_DATA) and python3 with torch (Debian: python3-torch).")
+    Path peer;
+
+    @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch for --peer (default: ${DEFAULT-VALUE}).")
+    String python;
+
+    @Option(names = "--pairs", defaultValue = "7", description = "Alternating ark4j/PyTorch pairs per operation for --peer (default: ${DEFAULT-VALUE}).")
+    int pairs;
+
+    @Option(names = "--reps", defaultValue = "12", description = "Batches per block for --peer (Jacobian: a quarter; default: ${DEFAULT-VALUE}).")
+    int reps;
+
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         System.out.println(EngineBenchmark.buildInfo());
+        if (peer != null) {
+            comparePeer();
+            if (models.isEmpty()) {
+                return 0;
+            }
+        }
         System.out.println(EngineBenchmark.HEADER);
         for (String m : models) {
             for (EngineBenchmark.Row r : new EngineBenchmark(Architecture.fromCliName(m), batchSize, seconds).run()) {
@@ -34,5 +60,21 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private void comparePeer() throws Exception {
+        Path work = Files.createTempDirectory("ark4j-peer");
+        TorchPeer t = new TorchPeer(python, peer, DataDirectory.resolve().resolve("mnist"), work);
+        Path init = t.initialWeights();
+        Path trained = t.trainedWeights(init, 2);
+        TorchPeer.Agreement a = t.agreement(trained);
+        System.out.printf(Locale.ROOT, "agreement with PyTorch on the same weights (128 test images, max |ours - torch| / max |torch|):"
+                + " logits %.2e, loss input gradient %.2e, logit Jacobian %.2e, same predictions: %s%n",
+                a.logits(), a.lossGradient(), a.jacobian(), a.samePredictions());
+        System.out.println(TorchPeer.RATIO_HEADER);
+        for (TorchPeer.Ratio r : t.ratios(trained, init, pairs, reps)) {
+            System.out.println(r.markdown());
+            System.out.flush();
+        }
     }
 }

@@ -39,4 +39,10 @@ public final class Accuracy {
         }
         return out;
     }
+
+    /** The first {@code n} images (in data order) the model classifies correctly: attacks start from these. */
+    public static LabeledImages correctlyClassified(Classifier model, LabeledImages data, int n) {
+        int[] pred = predictions(model, data.features());
+        return data.select(java.util.stream.IntStream.range(0, pred.length).filter(i -> pred[i] == data.label(i)).limit(n).toArray());
+    }
 }

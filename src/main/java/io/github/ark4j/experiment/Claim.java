@@ -1,5 +1,9 @@
 package io.github.ark4j.experiment;
 
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -28,6 +32,16 @@ public record Claim(String quantity, String paper, String ours, String tolerance
     public static Claim shareWithin(String quantity, double paper, double ours, double points) {
         return new Claim(quantity, percent(paper), percent(ours), String.format(Locale.ROOT, "±%.1f points", 100 * points),
                 Math.abs(ours - paper) <= points);
+    }
+
+    /** Claims as a table: quantity, paper, this run, tolerance, status. */
+    public static Table table(List<Claim> claims) {
+        return Table.create("paper vs this run",
+                StringColumn.create("quantity", claims.stream().map(Claim::quantity).toList()),
+                StringColumn.create("paper", claims.stream().map(Claim::paper).toList()),
+                StringColumn.create("this run", claims.stream().map(Claim::ours).toList()),
+                StringColumn.create("tolerance", claims.stream().map(Claim::tolerance).toList()),
+                StringColumn.create("status", claims.stream().map(Claim::status).toList()));
     }
 
     static String percent(double share) {

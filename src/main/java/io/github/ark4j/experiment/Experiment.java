@@ -1,5 +1,6 @@
 package io.github.ark4j.experiment;
 
+import io.github.ark4j.viz.Nb;
 import org.knowm.xchart.internal.chartpart.Chart;
 import tech.tablesaw.api.Table;
 
@@ -29,6 +30,15 @@ public interface Experiment {
             charts = new LinkedHashMap<>(charts);
             images = new LinkedHashMap<>(images);
             notes = List.copyOf(notes);
+        }
+
+        /** Shows everything in a notebook (or prints it outside one): claims, notes, figures, tables. */
+        public void display() {
+            Nb.table(Claim.table(claims));
+            notes.forEach(Nb::markdown);
+            charts.values().forEach(Nb::chart);
+            images.values().forEach(Nb::image);
+            tables.values().forEach(t -> Nb.table(t, 100));
         }
     }
 }

@@ -7,7 +7,6 @@ import io.github.ark4j.viz.Charts;
 import io.github.ark4j.viz.Images;
 import io.github.ark4j.viz.Tables;
 import tech.tablesaw.api.ColumnType;
-import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.io.csv.CsvReadOptions;
 
@@ -34,7 +33,7 @@ import java.util.stream.Stream;
 public final class Reproduction {
     /** Every experiment, in notebook order. */
     public static List<Experiment> all() {
-        return List.of(new FgsmMnist(), new JsmaMnist());
+        return List.of(new FgsmMnist(), new JsmaMnist(), new DistillationMnist());
     }
 
     private final Profile profile;
@@ -93,7 +92,7 @@ public final class Reproduction {
                 md.append("| ").append(c.quantity()).append(" | ").append(c.paper()).append(" | ").append(c.ours()).append(" | ")
                         .append(c.tolerance()).append(" | ").append(c.status()).append(" |\n");
             }
-            Tables.writeCsv(claimsTable(o.claims()), tmp.resolve("claims.csv"));
+            Tables.writeCsv(Claim.table(o.claims()), tmp.resolve("claims.csv"));
             for (String note : o.notes()) {
                 md.append("\n").append(note).append("\n");
             }
@@ -119,15 +118,6 @@ public final class Reproduction {
         } finally {
             deleteTree(tmp);
         }
-    }
-
-    private static Table claimsTable(List<Claim> claims) {
-        return Table.create("claims",
-                StringColumn.create("quantity", claims.stream().map(Claim::quantity).toList()),
-                StringColumn.create("paper", claims.stream().map(Claim::paper).toList()),
-                StringColumn.create("this run", claims.stream().map(Claim::ours).toList()),
-                StringColumn.create("tolerance", claims.stream().map(Claim::tolerance).toList()),
-                StringColumn.create("status", claims.stream().map(Claim::status).toList()));
     }
 
     /** out/README.md: one section per experiment folder present, with its claims. */

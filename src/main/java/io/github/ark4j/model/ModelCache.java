@@ -2,6 +2,7 @@ package io.github.ark4j.model;
 
 import io.github.ark4j.data.LabeledImages;
 import io.github.ark4j.util.Progress;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +13,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * Trained models kept on disk, keyed by everything that determines them (training configuration, training data
@@ -56,14 +58,27 @@ public final class ModelCache {
 
     /** The cached model for this configuration and data, trained (with progress and checkpoints) if absent. */
     public ModelFile.Loaded getOrTrain(TrainingConfig config, LabeledImages train, LabeledImages test) throws IOException {
-        Path file = pathFor(config, train.fingerprint(), "");
+        return getOrTrain(config, train.features(), train::oneHot, train.name(), train.fingerprint(), test, "");
+    }
+
+    /**
+     * The cached model trained on arbitrary (possibly soft) labels, trained if absent.
+     *
+     * @param labels  computes the [n, classes] labels, only on a cache miss (soft labels cost a pass over the data)
+     * @param dataKey identifies features and labels (e.g. the training set's fingerprint and the teacher's file)
+     * @param extra   provenance recorded in the model's metadata and in the cache key
+     */
+    public ModelFile.Loaded getOrTrain(TrainingConfig config, INDArray features, Supplier<INDArray> labels, String datasetName, String dataKey,
+                                       LabeledImages test, String extra) throws IOException {
+        Path file = pathFor(config, dataKey, extra);
         if (Files.exists(file)) {
             Progress.log("ark4j: using cached model " + file);
             return ModelFile.load(file);
         }
-        Progress.log("ark4j: training " + config + " on " + train.name() + " (cache miss: " + file.getFileName() + ")");
+        Progress.log("ark4j: training " + config + (extra.isEmpty() ? "" : " (" + extra + ")") + " on " + datasetName
+                + " (cache miss: " + file.getFileName() + ")");
         Path ckpt = file.resolveSibling(file.getFileName() + ".checkpoint");
-        Trainer.Result r = new Trainer(config).checkpoint(ckpt).train(train, test);
+        Trainer.Result r = new Trainer(config).checkpoint(ckpt).train(features, labels.get(), datasetName, test, extra);
         ModelFile.save(r.network(), r.info(), file);
         Files.deleteIfExists(ckpt);
         return new ModelFile.Loaded(r.network(), r.info());

@@ -1,4 +1,4 @@
-package io.github.ark4j.attack;
+package io.github.ark4j.testing;
 
 import io.github.ark4j.model.Classifier;
 import io.github.ark4j.model.TemperatureCrossEntropy;
@@ -10,12 +10,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * A linear softmax classifier Z = W·x + b whose gradients are known in closed form: ∂Z_k/∂x = W_k, so
  * ∂(Σ w_k Z_k)/∂x = wᵀW and ∂L/∂x = ((softmax(Z/T) − y)/T)ᵀ W. Attacks on it have analytic answers.
  */
-final class LinearSoftmax implements Classifier {
-    final INDArray w; // [K, n]
-    final INDArray b; // [K]
-    final long[] shape;
+public final class LinearSoftmax implements Classifier {
+    public final INDArray w; // [K, n]
+    public final INDArray b; // [K]
+    public final long[] shape;
 
-    LinearSoftmax(INDArray w, INDArray b, long[] shape) {
+    public LinearSoftmax(INDArray w, INDArray b, long[] shape) {
         this.w = w.castTo(DataType.DOUBLE);
         this.b = b.castTo(DataType.DOUBLE);
         this.shape = shape;
@@ -64,13 +64,37 @@ final class LinearSoftmax implements Classifier {
         return logitGradient(x, eps);
     }
 
+    /** ∂Z/∂x: W for every sample, [B, K, shape]. */
     @Override
     public INDArray logitJacobian(INDArray x) {
-        throw new UnsupportedOperationException("not needed by these tests");
+        long bs = x.size(0);
+        INDArray j = Nd4j.zeros(DataType.DOUBLE, bs, w.size(0), w.size(1));
+        for (int i = 0; i < bs; i++) {
+            j.get(org.nd4j.linalg.indexing.NDArrayIndex.point(i)).assign(w);
+        }
+        return j.reshape(jacobianShape(bs)).castTo(x.dataType());
     }
 
+    /** ∂F/∂x row by row from {@link #probabilityGradient}, [B, K, shape]. */
     @Override
     public INDArray probabilityJacobian(INDArray x, double temperature) {
-        throw new UnsupportedOperationException("not needed by these tests");
+        long bs = x.size(0);
+        int k = classes();
+        INDArray j = Nd4j.zeros(DataType.DOUBLE, bs, k, w.size(1));
+        int[] cls = new int[(int) bs];
+        for (int c = 0; c < k; c++) {
+            java.util.Arrays.fill(cls, c);
+            j.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(c))
+                    .assign(probabilityGradient(x, cls, temperature).reshape(bs, -1));
+        }
+        return j.reshape(jacobianShape(bs)).castTo(x.dataType());
+    }
+
+    private long[] jacobianShape(long bs) {
+        long[] s = new long[shape.length + 2];
+        s[0] = bs;
+        s[1] = w.size(0);
+        System.arraycopy(shape, 0, s, 2, shape.length);
+        return s;
     }
 }
