@@ -48,12 +48,12 @@ final class BenchCommand implements Callable<Integer> {
         System.out.println(EngineBenchmark.buildInfo());
         if (peer != null) {
             comparePeer();
-            if (models.isEmpty()) {
+            if (models.stream().allMatch(String::isBlank)) {
                 return 0;
             }
         }
         System.out.println(EngineBenchmark.HEADER);
-        for (String m : models) {
+        for (String m : models.stream().filter(v -> !v.isBlank()).toList()) {
             for (EngineBenchmark.Row r : new EngineBenchmark(Architecture.fromCliName(m), batchSize, seconds).run()) {
                 System.out.println(r.markdown());
                 System.out.flush();
