@@ -73,12 +73,20 @@ public final class FastConvolution implements ConvolutionHelper {
 
     private static final Strategy BEST = Strategy.best();
     private final Strategy strategy;
+    /**
+     * Backward passes compute ∂X only, not ∂W and ∂bias: for networks that are never trained, whose backward passes
+     * serve input gradients and Jacobians (attacks). On the oneDNN build ∂X is then one transposed convolution
+     * ({@code deconv2d} with the conv weights as [iC, oC, kH, kW]), 2.7x faster than {@code conv2d_bp} for the 32→32
+     * layer at batch 128; on the GEMM path the ∂W GEMM is skipped.
+     */
+    private final boolean inputGradientOnly;
     private INDArray lastInput;
     private INDArray lastColumns;
     private INDArray columnsBuffer;
 
-    public FastConvolution(Strategy strategy) {
+    public FastConvolution(Strategy strategy, boolean inputGradientOnly) {
         this.strategy = strategy;
+        this.inputGradientOnly = inputGradientOnly;
     }
 
     /** Installs the best helper for this build on every convolution layer; returns how many layers got it. */
@@ -88,10 +96,22 @@ public final class FastConvolution implements ConvolutionHelper {
 
     /** Installs the helper with a given strategy on every convolution layer; returns how many layers got it. */
     public static int install(MultiLayerNetwork network, Strategy strategy) {
+        return install(network, strategy, false);
+    }
+
+    /**
+     * Installs a helper whose backward passes leave the parameter gradients uncomputed (stale), on a network that is
+     * only differentiated with respect to its input, never trained; returns how many layers got it.
+     */
+    public static int installForInputGradients(MultiLayerNetwork network, Strategy strategy) {
+        return install(network, strategy, true);
+    }
+
+    private static int install(MultiLayerNetwork network, Strategy strategy, boolean inputGradientOnly) {
         int n = 0;
         for (Layer l : network.getLayers()) {
             if (l instanceof ConvolutionLayer c && l.getClass() == ConvolutionLayer.class) {
-                setHelper(c, new FastConvolution(strategy));
+                setHelper(c, new FastConvolution(strategy, inputGradientOnly));
                 n++;
             }
         }
@@ -229,14 +249,18 @@ public final class FastConvolution implements ConvolutionHelper {
         INDArray dt = scratch("delta", input.dataType(), outC * b * oh * ow).reshape('c', outC, b * oh * ow);
         INDArray d = delta.ordering() == 'c' && !delta.isView() ? delta : delta.dup('c');
         dt.reshape('c', outC, b, oh * ow).assign(d.reshape('c', b, outC, oh * ow).permute(1, 0, 2));
-        Nd4j.gemm(dt, columnMatrix(col), dw2d, false, true, 1.0, 0.0);
+        if (!inputGradientOnly) {
+            Nd4j.gemm(dt, columnMatrix(col), dw2d, false, true, 1.0, 0.0);
+        }
         INDArray dcol = scratch("dcol", input.dataType(), ckk * b * oh * ow).reshape('c', ckk, b * oh * ow);
         Nd4j.gemm(weights.reshape('c', outC, ckk), dt, dcol, true, false, 1.0, 0.0);
         INDArray dcolBatchMajor = scratch("im2col", input.dataType(), b * ckk * oh * ow).reshape('c', b, inC, kernel[0], kernel[1], oh, ow);
         dcolBatchMajor.reshape('c', b, ckk, oh * ow).assign(dcol.reshape('c', ckk, b, oh * ow).permute(1, 0, 2));
         Gradient g = new DefaultGradient();
         if (bias != null) {
-            biasGradView.assign(dt.sum(1).reshape(biasGradView.shape()));
+            if (!inputGradientOnly) {
+                biasGradView.assign(dt.sum(1).reshape(biasGradView.shape()));
+            }
             g.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGradView);
         }
         g.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGradView, 'c');
@@ -269,6 +293,19 @@ public final class FastConvolution implements ConvolutionHelper {
                                                     int[] strides, int[] pad, INDArray biasGradView, INDArray weightGradView,
                                                     LayerWorkspaceMgr workspaceMgr) {
         INDArray epsNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(), 'c');
+        if (inputGradientOnly) {
+            // ∂X = the transposed convolution of δ with the same weights; deconv2d's weight format 1 is [iC, oC, kH, kW]
+            // with iC its input channels (= our output channels), i.e. our weights as they are
+            int[] args = convArgs(kernel, strides, pad);
+            Nd4j.exec(DynamicCustomOp.builder("deconv2d").addInputs(contiguous(delta), contiguous(weights)).addOutputs(epsNext)
+                    .addIntegerArguments(args).build());
+            Gradient g = new DefaultGradient();
+            if (bias != null) {
+                g.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGradView);
+            }
+            g.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGradView, 'c');
+            return new Pair<>(g, epsNext);
+        }
         INDArray gradW = scratch("gradW", weights.dataType(), weights.length()).reshape('c', weights.shape());
         INDArray gradB = bias == null ? null : scratch("gradB", bias.dataType(), bias.length());
         INDArray[] in = bias == null ? new INDArray[]{contiguous(input), contiguous(weights), contiguous(delta)}

@@ -2,6 +2,7 @@ package io.github.ark4j.eval;
 
 import io.github.ark4j.data.LabeledImages;
 import io.github.ark4j.data.Mnist;
+import io.github.ark4j.engine.FastConvolution;
 import io.github.ark4j.model.Architecture;
 import io.github.ark4j.model.NetworkClassifier;
 import io.github.ark4j.model.TrainingConfig;
@@ -134,7 +135,7 @@ public final class TorchPeer {
         INDArray logits = c.logits(x);
         // the reference differentiates the batch-mean loss; ours is each sample's own loss
         INDArray grad = c.lossGradient(x, batch.oneHot(), 1).div(BATCH);
-        INDArray jac = c.logitJacobian(x).permute(1, 0, 2, 3, 4);
+        INDArray jac = c.logitJacobian(x).permute(1, 0, 2, 3, 4).dup('c');
         INDArray tLogits = Npy.read(dump.resolve("logits.npy"));
         return new Agreement(relError(logits, tLogits), relError(grad, Npy.read(dump.resolve("grad.npy"))),
                 relError(jac, Npy.read(dump.resolve("jac_loop.npy"))),
@@ -145,8 +146,9 @@ public final class TorchPeer {
         if (!Arrays.equals(ours.shape(), theirs.shape())) {
             throw new IllegalStateException("shapes differ: ours " + Arrays.toString(ours.shape()) + ", PyTorch " + Arrays.toString(theirs.shape()));
         }
-        INDArray t = theirs.castTo(DataType.DOUBLE);
-        return ours.castTo(DataType.DOUBLE).sub(t).amaxNumber().doubleValue() / t.amaxNumber().doubleValue();
+        INDArray t = theirs.castTo(DataType.DOUBLE).reshape(-1);
+        INDArray o = ours.castTo(DataType.DOUBLE).dup('c').reshape(-1);
+        return o.sub(t).amaxNumber().doubleValue() / t.amaxNumber().doubleValue();
     }
 
     /**
@@ -156,6 +158,7 @@ public final class TorchPeer {
     public List<Ratio> ratios(Path weights, Path init, int pairs, int reps) throws IOException {
         NetworkClassifier c = new NetworkClassifier(load(weights), Architecture.PAPERNOT_MNIST);
         MultiLayerNetwork trainee = load(init);
+        FastConvolution.install(trainee);
         LabeledImages test = Mnist.load(rawMnist, Mnist.Split.TEST).first(15 * BATCH);
         LabeledImages train = Mnist.load(rawMnist, Mnist.Split.TRAIN).first(62 * BATCH);
         List<INDArray> tx = batches(test.features(), 15);
@@ -265,7 +268,10 @@ public final class TorchPeer {
         }
     }
 
-    /** The reference reads uncompressed IDX files: gunzip the four MNIST files into {@code dest} once. */
+    /**
+     * The reference reads uncompressed IDX files and names the test split "test-…" where the official files say
+     * "t10k-…": gunzip the four MNIST files into {@code dest} once, and link the test files under both names.
+     */
     private static Path decompress(Path mnist, Path dest) throws IOException {
         Files.createDirectories(dest);
         for (String name : new String[]{"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"}) {
@@ -289,6 +295,12 @@ public final class TorchPeer {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             } finally {
                 Files.deleteIfExists(tmp);
+            }
+        }
+        for (String kind : new String[]{"-images-idx3-ubyte", "-labels-idx1-ubyte"}) {
+            Path alias = dest.resolve("test" + kind);
+            if (!Files.exists(alias)) {
+                Files.createLink(alias, dest.resolve("t10k" + kind));
             }
         }
         return dest;

@@ -54,7 +54,7 @@ public enum Profile {
         }
     }
 
-    /** Epochs of the Papernot MNIST net (FULL: 10, reaching 99.2% in docs/benchmarks.md). */
+    /** Epochs of the Papernot MNIST net (FULL: 10, reaching 99.4% in docs/benchmarks.md). */
     public int mnistEpochs() {
         return mnistEpochs;
     }

@@ -48,7 +48,8 @@ public final class NetworkClassifier implements Classifier {
         this.twin = new MultiLayerNetwork(conf);
         this.twin.init(network.params(), false);
         FastConvolution.install(network);
-        FastConvolution.install(twin);
+        // the twin is only differentiated with respect to its input (logits, gradients, Jacobians), never trained
+        FastConvolution.installForInputGradients(twin, FastConvolution.bestStrategy());
     }
 
     /** A classifier on a network built from an {@link Architecture}. */

@@ -107,4 +107,24 @@ class AttacksOnMnistTest {
         assertTrue(r.successRate(src) >= 0.70, "JSMA-Z success " + r.successRate(src));
         assertTrue(meanShareOfSuccessful(r) <= 0.09, "JSMA-Z mean share of features changed " + meanShareOfSuccessful(r));
     }
+
+    @Test
+    void carliniWagnerSucceedsOnEveryTargetWithSmallL2() {
+        LabeledImages d = correct(10);
+        int[] t = Jsma.randomTargets(d.labels(), 10, 3);
+        AttackResult r = CarliniWagnerL2.builder().binarySteps(6).iterations(300).build().run(model, d.features(), d.labels(), t);
+        assertEquals(1.0, r.successRate(d.labels()), "C&W success");
+        double meanL2 = java.util.Arrays.stream(r.l2()).average().orElse(0);
+        // the paper's 1.76 ± 35% (PAPERS.md: MNIST, random targets), on a CI-sized search
+        assertTrue(meanL2 > 1.76 * 0.65 && meanL2 < 1.76 * 1.35, "C&W mean L2 " + meanL2);
+    }
+
+    @Test
+    void deepFoolCrossesTheBoundaryWithLessL2ThanFgsm() {
+        LabeledImages d = correct(50);
+        AttackResult r = DeepFool.builder().build().run(model, d.features(), d.labels());
+        assertTrue(r.successRate(d.labels()) >= 0.98, "DeepFool success " + r.successRate(d.labels()));
+        double meanL2 = java.util.Arrays.stream(r.l2()).average().orElse(0);
+        assertTrue(meanL2 < 3.0, "DeepFool mean L2 " + meanL2 + " (IBM ART on the same architecture: 2.16)");
+    }
 }

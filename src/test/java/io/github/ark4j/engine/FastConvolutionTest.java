@@ -45,7 +45,7 @@ class FastConvolutionTest {
             NetworkClassifier cf = new NetworkClassifier(fast, a);
             NetworkClassifier cr = new NetworkClassifier(reference, a);
             FastConvolution.install(fast, s);
-            FastConvolution.install(cf.twin(), s);
+            FastConvolution.installForInputGradients(cf.twin(), s);
             FastConvolution.uninstall(reference);
             FastConvolution.uninstall(cr.twin());
 

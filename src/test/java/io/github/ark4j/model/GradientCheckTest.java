@@ -34,7 +34,7 @@ class GradientCheckTest {
         net.params().addi(Nd4j.rand(DataType.DOUBLE, net.params().shape()).subi(0.5).muli(0.02));
         NetworkClassifier c = new NetworkClassifier(net, a);
         FastConvolution.install(net, strategy);
-        FastConvolution.install(c.twin(), strategy);
+        FastConvolution.installForInputGradients(c.twin(), strategy);
         return c;
     }
 

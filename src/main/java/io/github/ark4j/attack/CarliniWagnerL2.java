@@ -1,0 +1,207 @@
+package io.github.ark4j.attack;
+
+import io.github.ark4j.model.Classifier;
+import io.github.ark4j.model.Tensors;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.IntStream;
+
+/**
+ * The Carlini-Wagner L2 attack (Carlini and Wagner, "Towards Evaluating the Robustness of Neural Networks", IEEE S&P
+ * 2017, Section V.A), batched: every sample has its own constant c and its own binary search.
+ * <pre>x' = ½(tanh(w) + 1)                                                       (change of variables, eq. after (6))
+ * minimise ‖x' − x‖₂² + c·f(x')                                                 (eq. 7 with the L2 norm)
+ * f(x') = max(max_{i≠t} Z_i(x') − Z_t(x'), −κ)      targeted at t                (objective f6)
+ * f(x') = max(Z_y(x') − max_{i≠y} Z_i(x'), −κ)      untargeted, true class y</pre>
+ * with Adam on w; after each run of {@code iterations} steps, c is halved towards the smallest successful value or
+ * multiplied by 10 while the attack fails (binary search, {@code binarySteps} times), and the smallest successful
+ * perturbation seen is kept. A run stops early when the loss has not decreased by 0.01% over a tenth of the
+ * iterations. The gradient of f is one backward pass on the logits per step for the whole batch. Defaults follow
+ * PAPERS.md (9 binary-search steps, Adam lr 0.01, c0 = 10⁻³, κ = 0) with 1,000 iterations per step (the paper allows
+ * up to 10,000).
+ */
+public final class CarliniWagnerL2 implements Attack {
+    private final int binarySteps;
+    private final int iterations;
+    private final double learningRate;
+    private final double initialConstant;
+    private final double confidence;
+    private final boolean abortEarly;
+
+    private CarliniWagnerL2(Builder b) {
+        this.binarySteps = b.binarySteps;
+        this.iterations = b.iterations;
+        this.learningRate = b.learningRate;
+        this.initialConstant = b.initialConstant;
+        this.confidence = b.confidence;
+        this.abortEarly = b.abortEarly;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public String name() {
+        return String.format(Locale.ROOT, "C&W-L2(steps=%d, iter=%d, lr=%s, c0=%s, kappa=%s)", binarySteps, iterations, learningRate,
+                initialConstant, confidence);
+    }
+
+    @Override
+    public AttackResult run(Classifier model, INDArray x, int[] labels, int[] targets) {
+        AttackInputs.validate(model, x, labels, targets);
+        long t0 = System.nanoTime();
+        int b = labels.length;
+        int k = model.classes();
+        int[] before = model.predict(x);
+        long[] shape = x.shape();
+        INDArray x0 = x.reshape(b, -1).castTo(DataType.DOUBLE);
+        // tanh space; 1 − 1e-6 keeps atanh finite at pixels of exactly 0 or 1
+        INDArray w0 = Transforms.atanh(x0.mul(2).subi(1).muli(1 - 1e-6), true);
+        int[] towards = targets == null ? labels : targets;
+        INDArray sel = Nd4j.zeros(DataType.DOUBLE, b, k);
+        for (int i = 0; i < b; i++) {
+            sel.putScalar(i, towards[i], 1);
+        }
+        double[] c = new double[b];
+        double[] lower = new double[b];
+        double[] upper = new double[b];
+        Arrays.fill(c, initialConstant);
+        Arrays.fill(upper, 1e10);
+        double[] bestL2 = new double[b];
+        Arrays.fill(bestL2, Double.POSITIVE_INFINITY);
+        INDArray best = x0.dup();
+        int[] used = new int[b];
+        for (int step = 0; step < binarySteps; step++) {
+            INDArray w = w0.dup();
+            INDArray m = Nd4j.zeros(DataType.DOUBLE, w.shape());
+            INDArray v = Nd4j.zeros(DataType.DOUBLE, w.shape());
+            INDArray cv = Nd4j.createFromArray(c).reshape(b, 1);
+            boolean[] succeededThisStep = new boolean[b];
+            double previous = Double.POSITIVE_INFINITY;
+            for (int it = 0; it < iterations; it++) {
+                INDArray xa = Transforms.tanh(w, true).addi(1).muli(0.5);
+                INDArray xf = xa.reshape(shape).castTo(x.dataType());
+                INDArray z = model.logits(xf).castTo(DataType.DOUBLE);
+                INDArray zTowards = z.mul(sel).sum(true, 1);
+                INDArray others = z.add(sel.mul(-1e30)); // exclude the class itself from the max
+                INDArray maxOther = others.max(true, 1);
+                // f and which logit pair it depends on
+                INDArray margin = targets == null ? zTowards.sub(maxOther) : maxOther.sub(zTowards);
+                INDArray active = margin.gt(-confidence).castTo(DataType.DOUBLE);
+                INDArray f = Transforms.max(margin, -confidence, true);
+                INDArray delta = xa.sub(x0);
+                INDArray l2sq = delta.mul(delta).sum(true, 1);
+                double loss = l2sq.add(cv.mul(f)).sumNumber().doubleValue();
+                // ∂f/∂Z: ±(e_other − e_towards) where f is not clamped
+                INDArray argOther = Nd4j.zeros(DataType.DOUBLE, b, k);
+                int[] strongestOther = Tensors.argmaxRows(others);
+                for (int i = 0; i < b; i++) {
+                    argOther.putScalar(i, strongestOther[i], 1);
+                }
+                INDArray dfdz = (targets == null ? sel.sub(argOther) : argOther.sub(sel)).muliColumnVector(active.mul(cv));
+                INDArray gradX = model.logitGradient(xf, dfdz.castTo(x.dataType())).reshape(b, -1).castTo(DataType.DOUBLE)
+                        .addi(delta.mul(2));
+                // chain rule through x' = ½(tanh(w) + 1)
+                INDArray t = Transforms.tanh(w, true);
+                INDArray gradW = gradX.muli(t.muli(t).rsubi(1).muli(0.5));
+                adam(w, gradW, m, v, it + 1);
+                // keep the best successful perturbation (success with the confidence margin, as in the paper's code)
+                double[] mg = margin.reshape(b).toDoubleVector();
+                double[] d2 = l2sq.reshape(b).toDoubleVector();
+                for (int i = 0; i < b; i++) {
+                    used[i]++;
+                    boolean reached = confidence == 0 ? mg[i] < 0 : mg[i] <= -confidence;
+                    if (reached) {
+                        succeededThisStep[i] = true;
+                        if (d2[i] < bestL2[i]) {
+                            bestL2[i] = d2[i];
+                            best.getRow(i).assign(xa.getRow(i));
+                        }
+                    }
+                }
+                if (abortEarly && it % Math.max(1, iterations / 10) == 0) {
+                    if (loss > previous * 0.9999) {
+                        break;
+                    }
+                    previous = loss;
+                }
+            }
+            for (int i = 0; i < b; i++) {
+                if (succeededThisStep[i]) {
+                    upper[i] = Math.min(upper[i], c[i]);
+                    c[i] = (lower[i] + upper[i]) / 2;
+                } else {
+                    lower[i] = Math.max(lower[i], c[i]);
+                    c[i] = upper[i] < 1e9 ? (lower[i] + upper[i]) / 2 : c[i] * 10;
+                }
+            }
+        }
+        INDArray adv = best.reshape(shape).castTo(x.dataType());
+        int[] after = model.predict(adv);
+        int[] iters = IntStream.range(0, b).map(i -> used[i]).toArray();
+        return AttackResult.of(name(), x, adv, labels, targets, before, after, iters, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** One Adam step (β1 0.9, β2 0.999, ε 1e-8) on w in place. */
+    private void adam(INDArray w, INDArray g, INDArray m, INDArray v, int t) {
+        m.muli(0.9).addi(g.mul(0.1));
+        v.muli(0.999).addi(g.mul(g).muli(0.001));
+        double lr = learningRate * Math.sqrt(1 - Math.pow(0.999, t)) / (1 - Math.pow(0.9, t));
+        w.subi(m.div(Transforms.sqrt(v, true).addi(1e-8)).muli(lr));
+    }
+
+    public static final class Builder {
+        private int binarySteps = 9;
+        private int iterations = 1000;
+        private double learningRate = 0.01;
+        private double initialConstant = 1e-3;
+        private double confidence = 0;
+        private boolean abortEarly = true;
+
+        /** Binary-search steps over c (default 9). */
+        public Builder binarySteps(int v) {
+            binarySteps = AttackInputs.positive("binarySteps", v);
+            return this;
+        }
+
+        /** Adam iterations per binary-search step (default 1,000; the paper up to 10,000). */
+        public Builder iterations(int v) {
+            iterations = AttackInputs.positive("iterations", v);
+            return this;
+        }
+
+        /** Adam learning rate (default 0.01). */
+        public Builder learningRate(double v) {
+            learningRate = AttackInputs.inRange("learningRate", v, 0, 10, true);
+            return this;
+        }
+
+        /** The first c of every sample's search (default 10⁻³; Wang et al. use 0.6). */
+        public Builder initialConstant(double v) {
+            initialConstant = AttackInputs.inRange("initialConstant", v, 0, 1e10, true);
+            return this;
+        }
+
+        /** Confidence κ ≥ 0 of objective f6 (default 0). */
+        public Builder confidence(double v) {
+            confidence = AttackInputs.inRange("confidence", v, 0, 1e6, false);
+            return this;
+        }
+
+        /** Stop a binary-search step when the loss stalls (default true). */
+        public Builder abortEarly(boolean v) {
+            abortEarly = v;
+            return this;
+        }
+
+        public CarliniWagnerL2 build() {
+            return new CarliniWagnerL2(this);
+        }
+    }
+}
