@@ -1,7 +1,6 @@
 package io.github.ark4j.attack;
 
 import io.github.ark4j.model.Classifier;
-import io.github.ark4j.model.Tensors;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -73,8 +72,7 @@ public final class CarliniWagnerL2 implements Attack {
         double[] upper = new double[b];
         Arrays.fill(c, initialConstant);
         Arrays.fill(upper, 1e10);
-        double[] bestL2 = new double[b];
-        Arrays.fill(bestL2, Double.POSITIVE_INFINITY);
+        INDArray bestL2 = Nd4j.valueArrayOf(new long[]{b, 1}, Double.MAX_VALUE, DataType.DOUBLE);
         INDArray best = x0.dup();
         int[] used = new int[b];
         for (int step = 0; step < binarySteps; step++) {
@@ -82,7 +80,7 @@ public final class CarliniWagnerL2 implements Attack {
             INDArray m = Nd4j.zeros(DataType.DOUBLE, w.shape());
             INDArray v = Nd4j.zeros(DataType.DOUBLE, w.shape());
             INDArray cv = Nd4j.createFromArray(c).reshape(b, 1);
-            boolean[] succeededThisStep = new boolean[b];
+            INDArray succeeded = Nd4j.zeros(DataType.DOUBLE, b, 1);
             double previous = Double.POSITIVE_INFINITY;
             for (int it = 0; it < iterations; it++) {
                 INDArray xa = Transforms.tanh(w, true).addi(1).muli(0.5);
@@ -98,12 +96,8 @@ public final class CarliniWagnerL2 implements Attack {
                 INDArray delta = xa.sub(x0);
                 INDArray l2sq = delta.mul(delta).sum(true, 1);
                 double loss = l2sq.add(cv.mul(f)).sumNumber().doubleValue();
-                // ∂f/∂Z: ±(e_other − e_towards) where f is not clamped
-                INDArray argOther = Nd4j.zeros(DataType.DOUBLE, b, k);
-                int[] strongestOther = Tensors.argmaxRows(others);
-                for (int i = 0; i < b; i++) {
-                    argOther.putScalar(i, strongestOther[i], 1);
-                }
+                // ∂f/∂Z: ±(e_other − e_towards) where f is not clamped; e_other marks the strongest other class
+                INDArray argOther = others.subColumnVector(maxOther).gte(0).castTo(DataType.DOUBLE);
                 INDArray dfdz = (targets == null ? sel.sub(argOther) : argOther.sub(sel)).muliColumnVector(active.mul(cv));
                 INDArray gradX = model.logitGradient(xf, dfdz.castTo(x.dataType())).reshape(b, -1).castTo(DataType.DOUBLE)
                         .addi(delta.mul(2));
@@ -112,18 +106,13 @@ public final class CarliniWagnerL2 implements Attack {
                 INDArray gradW = gradX.muli(t.muli(t).rsubi(1).muli(0.5));
                 adam(w, gradW, m, v, it + 1);
                 // keep the best successful perturbation (success with the confidence margin, as in the paper's code)
-                double[] mg = margin.reshape(b).toDoubleVector();
-                double[] d2 = l2sq.reshape(b).toDoubleVector();
+                INDArray reached = confidence == 0 ? margin.lt(0) : margin.lte(-confidence);
+                INDArray improved = reached.castTo(DataType.DOUBLE).muli(l2sq.lt(bestL2).castTo(DataType.DOUBLE));
+                best.muliColumnVector(improved.rsub(1)).addi(xa.mulColumnVector(improved));
+                Transforms.min(bestL2, l2sq.add(improved.rsub(1).muli(1e300)), false);
+                Transforms.max(succeeded, reached.castTo(DataType.DOUBLE), false);
                 for (int i = 0; i < b; i++) {
                     used[i]++;
-                    boolean reached = confidence == 0 ? mg[i] < 0 : mg[i] <= -confidence;
-                    if (reached) {
-                        succeededThisStep[i] = true;
-                        if (d2[i] < bestL2[i]) {
-                            bestL2[i] = d2[i];
-                            best.getRow(i).assign(xa.getRow(i));
-                        }
-                    }
                 }
                 if (abortEarly && it % Math.max(1, iterations / 10) == 0) {
                     if (loss > previous * 0.9999) {
@@ -132,8 +121,9 @@ public final class CarliniWagnerL2 implements Attack {
                     previous = loss;
                 }
             }
+            double[] succeededThisStep = succeeded.reshape(b).toDoubleVector();
             for (int i = 0; i < b; i++) {
-                if (succeededThisStep[i]) {
+                if (succeededThisStep[i] > 0) {
                     upper[i] = Math.min(upper[i], c[i]);
                     c[i] = (lower[i] + upper[i]) / 2;
                 } else {

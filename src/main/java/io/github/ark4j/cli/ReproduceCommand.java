@@ -21,7 +21,7 @@ final class ReproduceCommand implements Callable<Integer> {
     String profile;
 
     @Option(names = "--only", split = ",", paramLabel = "NAME",
-            description = "Run only these experiments (comma-separated): fgsm-mnist, jsma-mnist, distillation-mnist. Default: all.")
+            description = "Run only these experiments (comma-separated): fgsm-mnist, jsma-mnist, distillation-mnist, mutation-mnist. Default: all.")
     List<String> only;
 
     @Option(names = "--out", description = "Output folder (default: results/<profile>).")

@@ -18,8 +18,8 @@ import java.util.Locale;
  * the settings of docs/benchmarks.md: hours.
  */
 public enum Profile {
-    QUICK(6_000, 1_000, 8, 100, 2, 8, new double[]{1, 20, 100}),
-    FULL(Integer.MAX_VALUE, Integer.MAX_VALUE, 10, 1_000, 10, 5, new double[]{1, 2, 5, 10, 20, 30, 40, 50, 100});
+    QUICK(6_000, 1_000, 8, 100, 2, 8, new double[]{1, 20, 100}, 50),
+    FULL(Integer.MAX_VALUE, Integer.MAX_VALUE, 10, 1_000, 10, 5, new double[]{1, 2, 5, 10, 20, 30, 40, 50, 100}, 500);
 
     private final int trainImages;
     private final int testImages;
@@ -28,9 +28,10 @@ public enum Profile {
     private final int jsmaSeedsPerClass;
     private final int distillationEpochs;
     private final double[] temperatures;
+    private final int mutants;
 
     Profile(int trainImages, int testImages, int mnistEpochs, int attackSamples, int jsmaSeedsPerClass, int distillationEpochs,
-            double[] temperatures) {
+            double[] temperatures, int mutants) {
         this.trainImages = trainImages;
         this.testImages = testImages;
         this.mnistEpochs = mnistEpochs;
@@ -38,6 +39,12 @@ public enum Profile {
         this.jsmaSeedsPerClass = jsmaSeedsPerClass;
         this.distillationEpochs = distillationEpochs;
         this.temperatures = temperatures;
+        this.mutants = mutants;
+    }
+
+    /** Accepted mutants per operator in the mutation-testing experiments (QUICK 50, FULL the paper's 500). */
+    public int mutants() {
+        return mutants;
     }
 
     /** The profile selected by the system property or the environment, QUICK if neither is set. */
@@ -93,6 +100,12 @@ public enum Profile {
     /** The Papernot MNIST net of this profile from the model cache (trained on first use, seed 1, T = 1). */
     public NetworkClassifier papernotMnist() throws IOException {
         TrainingConfig c = TrainingConfig.builder(Architecture.PAPERNOT_MNIST).epochs(mnistEpochs).seed(1).build();
+        return ModelCache.standard().getOrTrain(c, mnistTrain(), mnistTest()).classifier();
+    }
+
+    /** LeNet-5 (Wang et al.'s MNIST model) of this profile from the model cache, trained on first use (seed 1). */
+    public NetworkClassifier lenet5() throws IOException {
+        TrainingConfig c = TrainingConfig.builder(Architecture.LENET5).epochs(mnistEpochs).seed(1).build();
         return ModelCache.standard().getOrTrain(c, mnistTrain(), mnistTest()).classifier();
     }
 

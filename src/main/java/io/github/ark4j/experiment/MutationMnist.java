@@ -1,0 +1,259 @@
+package io.github.ark4j.experiment;
+
+import io.github.ark4j.attack.Attack;
+import io.github.ark4j.attack.AttackResult;
+import io.github.ark4j.attack.CarliniWagnerL2;
+import io.github.ark4j.attack.DeepFool;
+import io.github.ark4j.attack.Fgsm;
+import io.github.ark4j.attack.Jsma;
+import io.github.ark4j.data.LabeledImages;
+import io.github.ark4j.detect.InputMutants;
+import io.github.ark4j.detect.ModelMutation;
+import io.github.ark4j.detect.MutantSet;
+import io.github.ark4j.detect.MutationDetector;
+import io.github.ark4j.detect.Mutants;
+import io.github.ark4j.detect.Roc;
+import io.github.ark4j.detect.Sprt;
+import io.github.ark4j.eval.Accuracy;
+import io.github.ark4j.model.NetworkClassifier;
+import io.github.ark4j.util.Progress;
+import io.github.ark4j.viz.Charts;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.internal.chartpart.Chart;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+/**
+ * Mutation-testing detection of adversarial samples on MNIST LeNet-5 (Wang et al. ICSE 2019, PAPERS.md [2]; notebook
+ * 06): accurate mutants per operator at rate 0.05, the label change rate of normal, wrongly labelled and adversarial
+ * inputs (FGSM ε 0.35, JSMA γ 12% with random targets, DeepFool, C&W L2 with c = 0.6), AUROC of the LCR, and the SPRT
+ * detector calibrated on normal training inputs — with the input-mutation variant (arXiv 1805.05010) side by side.
+ */
+public final class MutationMnist implements Experiment {
+    /** The mutation rate of PAPERS.md's MNIST tables. */
+    public static final double RATE = 0.05;
+    /** μ of the SPRT threshold ρ_h = μ·ρ_nr. */
+    public static final double MU = 1.2;
+    /** Share of pixels each input mutant replaces. */
+    public static final double INPUT_RATE = 0.05;
+
+    @Override
+    public String name() {
+        return "mutation-mnist";
+    }
+
+    @Override
+    public String title() {
+        return "Mutation-testing detection of adversarial samples on MNIST LeNet-5 (Wang et al. ICSE 2019, PAPERS.md [2])";
+    }
+
+    /** The samples of each group, in report order. */
+    public record Groups(Map<String, LabeledImages> samples) {
+    }
+
+    /** Builds the groups: normal and wrongly labelled test inputs, and the successful adversarial inputs of each attack. */
+    public static Groups groups(NetworkClassifier model, LabeledImages test, Profile profile) {
+        int n = profile.attackSamples();
+        int[] pred = Accuracy.predictions(model, test.features());
+        int[] correct = IntStream.range(0, test.size()).filter(i -> pred[i] == test.label(i)).toArray();
+        int[] wrong = IntStream.range(0, test.size()).filter(i -> pred[i] != test.label(i)).limit(n).toArray();
+        LabeledImages normal = test.select(Arrays.copyOfRange(correct, 0, Math.min(n, correct.length)));
+        // the attacks start from other correctly classified inputs than the normal group
+        LabeledImages seeds = test.select(Arrays.copyOfRange(correct, Math.min(n, correct.length), Math.min(2 * n, correct.length)));
+        Map<String, LabeledImages> g = new LinkedHashMap<>();
+        g.put("normal", normal);
+        g.put("wrong", test.select(wrong));
+        int[] targets = Jsma.randomTargets(seeds.labels(), 10, 1);
+        boolean quick = profile == Profile.QUICK;
+        Map<String, Attack> attacks = new LinkedHashMap<>();
+        attacks.put("FGSM", Fgsm.builder().epsilon(0.35).build());
+        attacks.put("JSMA", Jsma.builder().gamma(0.12).build());
+        attacks.put("DeepFool", DeepFool.builder().build());
+        attacks.put("C&W", CarliniWagnerL2.builder().initialConstant(0.6).binarySteps(quick ? 4 : 9).iterations(quick ? 150 : 1000).build());
+        for (Map.Entry<String, Attack> a : attacks.entrySet()) {
+            Progress.log("ark4j: " + a.getKey() + " on " + seeds.size() + " seeds");
+            AttackResult r = a.getValue() instanceof Jsma j ? j.run(model, seeds.features(), seeds.labels(), targets)
+                    : a.getValue().run(model, seeds.features(), seeds.labels());
+            int[] ok = IntStream.range(0, r.size()).filter(i -> r.success()[i]).toArray();
+            if (ok.length > 0) {
+                LabeledImages adv = new LabeledImages(a.getKey() + " adversarial", r.adversarial(), seeds.labels(), 10).select(ok);
+                g.put(a.getKey(), adv);
+            }
+        }
+        return new Groups(g);
+    }
+
+    @Override
+    public Outcome run(Profile profile) throws IOException {
+        NetworkClassifier model = profile.lenet5();
+        LabeledImages test = profile.mnistTest();
+        LabeledImages train = profile.mnistTrain();
+        Groups groups = groups(model, test, profile);
+        LabeledImages validation = test.first(Math.min(1000, test.size()));
+        LabeledImages calibration = Accuracy.correctlyClassified(model, train, profile.attackSamples());
+
+        Map<String, Mutants> sources = new LinkedHashMap<>();
+        Table mutantTable = Table.create("accepted mutants (accuracy ≥ 90% of the original's on " + validation.size() + " test images)",
+                StringColumn.create("operator"), DoubleColumn.create("accepted"), DoubleColumn.create("drawn"),
+                DoubleColumn.create("mean accuracy"), DoubleColumn.create("original accuracy"), DoubleColumn.create("seconds"));
+        for (ModelMutation op : ModelMutation.values()) {
+            long t0 = System.nanoTime();
+            MutantSet set = MutantSet.generate(model, op, RATE, profile.mutants(), 20 * profile.mutants(), 0.9, validation);
+            mutantTable.stringColumn("operator").append(op.name());
+            mutantTable.doubleColumn("accepted").append(set.size());
+            mutantTable.doubleColumn("drawn").append(set.drawn());
+            mutantTable.doubleColumn("mean accuracy").append(Arrays.stream(set.accuracies()).average().orElse(Double.NaN));
+            mutantTable.doubleColumn("original accuracy").append(set.originalAccuracy());
+            mutantTable.doubleColumn("seconds").append((System.nanoTime() - t0) / 1e9);
+            sources.put(op.name(), set);
+        }
+        sources.put("input", new InputMutants(model, INPUT_RATE, profile.mutants()));
+
+        Table lcrTable = Table.create("label change rate (%): mean ± half-width of the 99% confidence interval", StringColumn.create("group"));
+        Table aucTable = Table.create("AUROC of the LCR, adversarial vs normal", StringColumn.create("attack"));
+        Table detTable = Table.create("SPRT detection (ρ_h = " + MU + "·ρ_nr, σ = 0.1·ρ_nr, α = β = 0.05, at most " + profile.mutants() + " mutants)",
+                StringColumn.create("operator"), StringColumn.create("group"), DoubleColumn.create("declared adversarial"),
+                DoubleColumn.create("mean mutants used"), DoubleColumn.create("rho_nr"));
+        groups.samples().keySet().forEach(k -> lcrTable.stringColumn("group").append(k));
+        groups.samples().keySet().stream().skip(2).forEach(k -> aucTable.stringColumn("attack").append(k));
+        Map<String, Map<String, double[]>> lcrByOperator = new LinkedHashMap<>();
+        for (Map.Entry<String, Mutants> src : sources.entrySet()) {
+            Map<String, double[]> lcr = new LinkedHashMap<>();
+            StringColumn col = StringColumn.create(src.getKey());
+            for (Map.Entry<String, LabeledImages> g : groups.samples().entrySet()) {
+                double[] v = g.getValue().size() == 0 ? new double[0] : src.getValue().labelChangeRate(g.getValue().features(), profile.mutants());
+                lcr.put(g.getKey(), v);
+                col.append(meanWithCi(v));
+            }
+            lcrTable.addColumns(col);
+            DoubleColumn auc = DoubleColumn.create(src.getKey());
+            for (String attack : aucTable.stringColumn("attack")) {
+                auc.append(lcr.get(attack).length == 0 ? Double.NaN : Roc.auc(lcr.get(attack), lcr.get("normal")));
+            }
+            aucTable.addColumns(auc);
+            lcrByOperator.put(src.getKey(), lcr);
+
+            double rhoNr = MutationDetector.calibrate(src.getValue().labelChangeRate(calibration.features(), profile.mutants()));
+            MutationDetector detector = new MutationDetector(Sprt.forNormalRate(Math.max(rhoNr, 1e-3), MU), profile.mutants());
+            for (Map.Entry<String, LabeledImages> g : groups.samples().entrySet()) {
+                if (g.getValue().size() == 0 || g.getKey().equals("wrong")) {
+                    continue;
+                }
+                MutationDetector.Result r = detector.detect(src.getValue(), g.getValue().features());
+                detTable.stringColumn("operator").append(src.getKey());
+                detTable.stringColumn("group").append(g.getKey());
+                detTable.doubleColumn("declared adversarial").append(r.adversarialShare());
+                detTable.doubleColumn("mean mutants used").append(r.meanMutantsUsed());
+                detTable.doubleColumn("rho_nr").append(rhoNr);
+            }
+        }
+
+        List<Claim> claims = new ArrayList<>();
+        for (String op : List.of("NAI", "GF")) {
+            int fgsm = aucTable.stringColumn("attack").indexOf("FGSM");
+            int jsma = aucTable.stringColumn("attack").indexOf("JSMA");
+            double aFgsm = fgsm < 0 ? Double.NaN : aucTable.doubleColumn(op).getDouble(fgsm);
+            double aJsma = jsma < 0 ? Double.NaN : aucTable.doubleColumn(op).getDouble(jsma);
+            claims.add(new Claim("AUROC FGSM, " + op, op.equals("NAI") ? "0.9744" : "0.9747", fmt(aFgsm), "≥ 0.90", aFgsm >= 0.90));
+            claims.add(new Claim("AUROC JSMA, " + op, op.equals("NAI") ? "0.9965" : "0.9975", fmt(aJsma), "≥ 0.95", aJsma >= 0.95));
+            double detected = meanDetection(detTable, op, false);
+            double used = meanMutants(detTable, op);
+            double normal = 1 - meanDetection(detTable, op, true);
+            claims.add(Claim.shareAtLeast("detection of adversarial samples (mean over attacks), " + op, op.equals("NAI") ? "96.4%" : "94.9%", detected, 0.85));
+            claims.add(new Claim("mutants used on adversarial samples, " + op, op.equals("NAI") ? "74.1" : "75.5", fmt(used), "≤ 150", used <= 150));
+            claims.add(Claim.shareAtLeast("accuracy on normal samples, " + op, op.equals("NAI") ? "89.7%" : "90.8%", normal, 0.85));
+        }
+        Map<String, Table> tables = new LinkedHashMap<>();
+        tables.put("mutants", mutantTable);
+        tables.put("lcr", lcrTable);
+        tables.put("auroc", aucTable);
+        tables.put("sprt-detection", detTable);
+        Map<String, Chart<?, ?>> charts = new LinkedHashMap<>();
+        charts.put("roc-nai", rocChart("NAI", lcrByOperator.get("NAI")));
+        charts.put("roc-input-mutation", rocChart("input mutation", lcrByOperator.get("input")));
+        charts.put("lcr-histogram-nai", histogram("NAI", lcrByOperator.get("NAI")));
+        List<String> notes = List.of(String.format(Locale.ROOT, "LeNet-5 (%s) trained %d epochs on %d images; %d accepted mutants per "
+                        + "operator at rate %s (paper: 500); %d samples per group at most (adversarial groups keep the successful attacks "
+                        + "only); ρ_nr calibrated on %d correctly classified training images; input mutants replace %.0f%% of the pixels "
+                        + "by uniform noise.", ModelMutation.describe(model.network()), profile.mnistEpochs(), train.size(),
+                profile.mutants(), RATE, profile.attackSamples(), calibration.size(), 100 * INPUT_RATE));
+        return new Outcome(claims, tables, charts, Map.<String, BufferedImage>of(), notes);
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.4g", v);
+    }
+
+    /** "mean ± half-width" of the 99% confidence interval, in percent. */
+    static String meanWithCi(double[] v) {
+        if (v.length == 0) {
+            return "n/a";
+        }
+        double mean = Arrays.stream(v).average().orElseThrow();
+        double sd = v.length < 2 ? 0 : Math.sqrt(Arrays.stream(v).map(x -> (x - mean) * (x - mean)).sum() / (v.length - 1));
+        return String.format(Locale.ROOT, "%.2f ± %.2f", 100 * mean, 100 * 2.576 * sd / Math.sqrt(v.length));
+    }
+
+    private static double meanDetection(Table t, String op, boolean normal) {
+        return IntStream.range(0, t.rowCount()).filter(i -> t.stringColumn("operator").get(i).equals(op)
+                        && t.stringColumn("group").get(i).equals("normal") == normal)
+                .mapToDouble(i -> t.doubleColumn("declared adversarial").getDouble(i)).average().orElse(Double.NaN);
+    }
+
+    private static double meanMutants(Table t, String op) {
+        return IntStream.range(0, t.rowCount()).filter(i -> t.stringColumn("operator").get(i).equals(op)
+                        && !t.stringColumn("group").get(i).equals("normal"))
+                .mapToDouble(i -> t.doubleColumn("mean mutants used").getDouble(i)).average().orElse(Double.NaN);
+    }
+
+    private static XYChart rocChart(String source, Map<String, double[]> lcr) {
+        XYChart c = Charts.line("ROC of the label change rate, " + source + " mutants", "false positive rate", "true positive rate");
+        c.getStyler().setMarkerSize(0);
+        c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
+        for (Map.Entry<String, double[]> e : lcr.entrySet()) {
+            if (e.getKey().equals("normal") || e.getKey().equals("wrong") || e.getValue().length == 0) {
+                continue;
+            }
+            double[][] roc = Roc.curve(e.getValue(), lcr.get("normal"));
+            c.addSeries(String.format(Locale.ROOT, "%s (AUC %.3f)", e.getKey(), Roc.auc(e.getValue(), lcr.get("normal"))), roc[0], roc[1]);
+        }
+        return c;
+    }
+
+    private static CategoryChart histogram(String source, Map<String, double[]> lcr) {
+        int bins = 10;
+        List<String> labels = new ArrayList<>();
+        for (int b = 0; b < bins; b++) {
+            labels.add(String.format(Locale.ROOT, "%d-%d", 10 * b, 10 * (b + 1)));
+        }
+        CategoryChart c = new CategoryChartBuilder().width(720).height(400).title("Label change rate, " + source + " mutants")
+                .xAxisTitle("LCR (%)").yAxisTitle("share of the group").build();
+        c.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        for (String group : List.of("normal", "FGSM", "JSMA")) {
+            double[] v = lcr.get(group);
+            if (v == null || v.length == 0) {
+                continue;
+            }
+            List<Double> share = new ArrayList<>();
+            for (int b = 0; b < bins; b++) {
+                int bin = b;
+                share.add(Arrays.stream(v).filter(x -> Math.min(bins - 1, (int) (x * bins)) == bin).count() / (double) v.length);
+            }
+            c.addSeries(group, labels, share);
+        }
+        return c;
+    }
+}
