@@ -2,6 +2,7 @@ package io.github.ark4j.attack;
 
 import io.github.ark4j.data.LabeledImages;
 import io.github.ark4j.data.Mnist;
+import io.github.ark4j.experiment.JsmaGrid;
 import io.github.ark4j.model.Architecture;
 import io.github.ark4j.model.ModelCache;
 import io.github.ark4j.model.NetworkClassifier;
@@ -63,49 +64,29 @@ class AttacksOnMnistTest {
         }
     }
 
-    /** JSMA over all nine targets of 10 correctly classified seeds (90 attacks) with the given saliency output. */
-    private static AttackResult allPairs(Jsma jsma, int[] src, int[] tgt) {
-        LabeledImages seeds = correct(10);
-        int[] rows = new int[90];
-        int k = 0;
-        for (int s = 0; s < 10; s++) {
-            for (int t = 0; t < 10; t++) {
-                if (t != seeds.label(s)) {
-                    rows[k] = s;
-                    src[k] = seeds.label(s);
-                    tgt[k++] = t;
-                }
-            }
-        }
-        LabeledImages pairs = seeds.select(rows);
-        AttackResult r = jsma.run(model, pairs.features(), src, tgt);
+    /** JSMA over all nine targets of 10 correctly classified seeds (90 attacks), with the budget checked. */
+    private static JsmaGrid.Result allPairs(Jsma jsma) {
+        JsmaGrid.Result g = JsmaGrid.run(model, correct(10), jsma);
+        AttackResult r = g.attack();
         for (int i = 0; i < r.size(); i++) {
             assertTrue(r.l0()[i] <= jsma.maxChangedFeatures(784), "gamma budget");
-            assertEquals(r.success()[i], r.after()[i] == tgt[i], "success means the target was reached");
+            assertEquals(r.success()[i], r.after()[i] == g.targets()[i], "success means the target was reached");
         }
-        return r;
-    }
-
-    private static double meanShareOfSuccessful(AttackResult r) {
-        return IntStream.range(0, r.size()).filter(i -> r.success()[i]).mapToDouble(i -> r.l0()[i]).average().orElse(1) / 784;
+        return g;
     }
 
     @Test
     void jsmaOnProbabilitiesSucceedsOverAllTargetsWithFewFeatures() {
-        int[] src = new int[90];
-        int[] tgt = new int[90];
-        AttackResult r = allPairs(Jsma.builder().output(Jsma.Output.PROBABILITIES).build(), src, tgt);
-        assertTrue(r.successRate(src) >= 0.90, "JSMA-F success " + r.successRate(src));
-        assertTrue(meanShareOfSuccessful(r) <= 0.06, "JSMA-F mean share of features changed " + meanShareOfSuccessful(r));
+        JsmaGrid.Result g = allPairs(Jsma.builder().output(Jsma.Output.PROBABILITIES).build());
+        assertTrue(g.successRate() >= 0.90, "JSMA-F success " + g.successRate());
+        assertTrue(g.meanShareChanged() <= 0.06, "JSMA-F mean share of features changed " + g.meanShareChanged());
     }
 
     @Test
     void jsmaOnLogitsSucceedsMostlyOverAllTargets() {
-        int[] src = new int[90];
-        int[] tgt = new int[90];
-        AttackResult r = allPairs(Jsma.builder().build(), src, tgt);
-        assertTrue(r.successRate(src) >= 0.70, "JSMA-Z success " + r.successRate(src));
-        assertTrue(meanShareOfSuccessful(r) <= 0.09, "JSMA-Z mean share of features changed " + meanShareOfSuccessful(r));
+        JsmaGrid.Result g = allPairs(Jsma.builder().build());
+        assertTrue(g.successRate() >= 0.70, "JSMA-Z success " + g.successRate());
+        assertTrue(g.meanShareChanged() <= 0.09, "JSMA-Z mean share of features changed " + g.meanShareChanged());
     }
 
     @Test
