@@ -88,7 +88,21 @@ public final class EngineBenchmark {
         return -1;
     }
 
-    /** The ND4J backend, BLAS, threads and CPU features in use. */
+    /** Whether /proc/cpuinfo lists the flag ("unknown" where there is no /proc). */
+    static String cpuFlag(String flag) {
+        try {
+            for (String line : Files.readAllLines(Paths.get("/proc/cpuinfo"))) {
+                if (line.startsWith("flags")) {
+                    return java.util.Arrays.asList(line.split("\\s+")).contains(flag) ? "yes" : "no";
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+        return "unknown";
+    }
+
+    /** The ND4J backend, BLAS, threads, native build (oneDNN or not) and CPU features in use. */
     public static String buildInfo() {
         Properties p = Nd4j.getExecutioner().getEnvironmentInformation();
         StringBuilder sb = new StringBuilder("ND4J: ");
@@ -98,11 +112,10 @@ public final class EngineBenchmark {
                 sb.append(", ").append(k).append(' ').append(p.get(k));
             }
         }
-        try {
-            sb.append(", build: ").append(Nd4j.getEnvironment().getClass().getMethod("buildInfo").invoke(Nd4j.getEnvironment()));
-        } catch (ReflectiveOperationException e) {
-            sb.append(", build info not available");
-        }
+        String build = io.github.ark4j.engine.FastConvolution.nativeBuildInfo();
+        sb.append(", native build: ").append(build.isBlank() ? "unknown" : build.replace('\n', ' ').replace("\"", "").trim());
+        sb.append(", convolution: ").append(io.github.ark4j.engine.FastConvolution.bestStrategy());
+        sb.append(", CPU AVX2: ").append(cpuFlag("avx2")).append(", AVX-512: ").append(cpuFlag("avx512f"));
         sb.append(", OMP_NUM_THREADS=").append(System.getenv("OMP_NUM_THREADS"));
         return sb.toString().replace('\n', ' ');
     }
