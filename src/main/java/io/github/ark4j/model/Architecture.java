@@ -55,6 +55,17 @@ public enum Architecture {
                     .layer(conv(5, 16)).layer(maxPool())
                     .layer(dense(120, 0)).layer(dense(84, 0));
         }
+    },
+    /**
+     * The substitute of Papernot et al. 2017 (AsiaCCS) black-box attack on MNIST as its authors' CleverHans tutorial
+     * builds it: dense200, dense200, dense10 on the flattened image, ReLU. The attacker needs no knowledge of the
+     * oracle's architecture.
+     */
+    SUBSTITUTE_MLP(1, 28, 28, 10) {
+        @Override
+        NeuralNetConfiguration.ListBuilder layers(NeuralNetConfiguration.ListBuilder b) {
+            return b.layer(dense(200, 0)).layer(dense(200, 0));
+        }
     };
 
     private final int channels;
@@ -98,7 +109,8 @@ public enum Architecture {
                 return a;
             }
         }
-        throw new IllegalArgumentException("unknown architecture '" + s + "', expected one of papernot-mnist, papernot-cifar10, lenet5");
+        throw new IllegalArgumentException("unknown architecture '" + s + "', expected one of "
+                + java.util.Arrays.stream(values()).map(Architecture::cliName).collect(java.util.stream.Collectors.joining(", ")));
     }
 
     /**

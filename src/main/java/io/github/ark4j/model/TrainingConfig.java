@@ -142,6 +142,11 @@ public final class TrainingConfig {
                     learningRate = 0.05;
                     momentum = 0.9;
                 }
+                case SUBSTITUTE_MLP -> { // per augmentation round, as in the authors' CleverHans tutorial
+                    epochs = 10;
+                    optimizer = Optimizer.ADAM;
+                    learningRate = 1e-3;
+                }
             }
         }
 
