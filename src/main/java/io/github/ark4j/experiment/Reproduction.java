@@ -33,7 +33,7 @@ import java.util.stream.Stream;
 public final class Reproduction {
     /** Every experiment, in notebook order. */
     public static List<Experiment> all() {
-        return List.of(new FgsmMnist(), new JsmaMnist(), new DistillationMnist(), new MutationMnist());
+        return List.of(new FgsmMnist(), new JsmaMnist(), new DistillationMnist(), new DistillationNotRobustMnist(), new MutationMnist());
     }
 
     private final Profile profile;

@@ -90,7 +90,7 @@ public final class PerturbationSweep {
     /** One chart per perturbation: accuracy vs severity, with the unperturbed accuracy as a dashed line. */
     public static Map<String, XYChart> charts(Table sweep, double cleanAccuracy) {
         Map<String, XYChart> charts = new LinkedHashMap<>();
-        for (String p : sweep.stringColumn("perturbation").unique().asList()) {
+        for (String p : new java.util.LinkedHashSet<>(sweep.stringColumn("perturbation").asList())) { // in sweep order
             Table t = sweep.where(sweep.stringColumn("perturbation").isEqualTo(p));
             String unit = t.stringColumn("unit").get(0);
             XYChart c = Charts.line(p.toLowerCase(Locale.ROOT).replace('_', ' '), unit, "accuracy");

@@ -111,7 +111,7 @@ class AttacksOnMnistTest {
 
     /**
      * Papernot'17: a substitute trained from 150 seed images and 4,800 oracle labels transfers FGSM ε = 0.3 to the
-     * oracle (paper: 84.24% on its MNIST DNN oracle, substitute agreement 81.20%), evaluated on other test images, far
+     * oracle (paper: over 80% on its MNIST oracles, substitute accuracy 81.2%), evaluated on other test images, far
      * more often than random signs of the same size do. Measured here: agreement 80.0%, transfer 24.1%, random 0.3%.
      */
     @Test
