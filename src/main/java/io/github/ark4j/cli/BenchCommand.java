@@ -1,7 +1,15 @@
 package io.github.ark4j.cli;
 
 import io.github.ark4j.data.DataDirectory;
+import io.github.ark4j.data.Cifar10;
+import io.github.ark4j.data.LabeledImages;
+import io.github.ark4j.eval.Accuracy;
+import io.github.ark4j.eval.AttackBenchmark;
 import io.github.ark4j.eval.EngineBenchmark;
+import io.github.ark4j.experiment.Profile;
+import io.github.ark4j.model.ModelCache;
+import io.github.ark4j.model.NetworkClassifier;
+import io.github.ark4j.model.TrainingConfig;
 import io.github.ark4j.eval.TorchPeer;
 import io.github.ark4j.model.Architecture;
 import picocli.CommandLine.Command;
@@ -43,9 +51,21 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--reps", defaultValue = "12", description = "Batches per block for --peer (Jacobian: a quarter; default: ${DEFAULT-VALUE}).")
     int reps;
 
+    @Option(names = "--attacks", description = "Instead of the engine: adversarial examples per second of every attack (PAPERS.md "
+            + "parameters) on the quick-profile Papernot MNIST net and, when CIFAR-10 is present, a Papernot CIFAR-10 net trained "
+            + "2 epochs on 10,000 images (speed only; both from the model cache).")
+    boolean attacks;
+
+    @Option(names = "--attack-samples", defaultValue = "100", description = "Correctly classified test images per attack for --attacks (default: ${DEFAULT-VALUE}).")
+    int attackSamples;
+
     @Override
     public Integer call() throws Exception {
         System.out.println(EngineBenchmark.buildInfo());
+        if (attacks) {
+            benchAttacks();
+            return 0;
+        }
         if (peer != null) {
             comparePeer();
             if (models.stream().allMatch(String::isBlank)) {
@@ -60,6 +80,24 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private void benchAttacks() throws Exception {
+        List<AttackBenchmark.Row> rows = new java.util.ArrayList<>();
+        NetworkClassifier mnist = Profile.QUICK.papernotMnist();
+        rows.addAll(AttackBenchmark.run("MNIST", mnist, Accuracy.correctlyClassified(mnist, Profile.QUICK.mnistTest(), attackSamples), false));
+        Path cifarFolder = DataDirectory.resolve().resolve("cifar-10");
+        if (Cifar10.present(cifarFolder)) {
+            LabeledImages train = Cifar10.load(cifarFolder, Cifar10.Split.TRAIN).first(10_000);
+            LabeledImages test = Cifar10.load(cifarFolder, Cifar10.Split.TEST).first(2_000);
+            TrainingConfig c = TrainingConfig.builder(Architecture.PAPERNOT_CIFAR10).epochs(2).seed(1).build();
+            NetworkClassifier cifar = ModelCache.standard().getOrTrain(c, train, test).classifier();
+            rows.addAll(AttackBenchmark.run("CIFAR-10", cifar, Accuracy.correctlyClassified(cifar, test, attackSamples), true));
+        } else {
+            System.out.println("CIFAR-10 not found in " + cifarFolder + ": MNIST only");
+        }
+        System.out.println(AttackBenchmark.HEADER);
+        rows.forEach(r -> System.out.println(r.markdown()));
     }
 
     private void comparePeer() throws Exception {

@@ -2,6 +2,7 @@ package io.github.ark4j.experiment;
 
 import io.github.ark4j.attack.Attack;
 import io.github.ark4j.attack.AttackResult;
+import io.github.ark4j.attack.BlackBoxSubstitute;
 import io.github.ark4j.attack.CarliniWagnerL2;
 import io.github.ark4j.attack.DeepFool;
 import io.github.ark4j.attack.Fgsm;
@@ -39,8 +40,9 @@ import java.util.stream.IntStream;
 /**
  * Mutation-testing detection of adversarial samples on MNIST LeNet-5 (Wang et al. ICSE 2019, PAPERS.md [2]; notebook
  * 06): accurate mutants per operator at rate 0.05, the label change rate of normal, wrongly labelled and adversarial
- * inputs (FGSM ε 0.35, JSMA γ 12% with random targets, DeepFool, C&W L2 with c = 0.6), AUROC of the LCR, and the SPRT
- * detector calibrated on normal training inputs — with the input-mutation variant (arXiv 1805.05010) side by side.
+ * inputs (FGSM ε 0.35, JSMA γ 12% with random targets, DeepFool, C&W L2 with c = 0.6, the black-box substitute's FGSM
+ * ε 0.3), AUROC of the LCR, and the SPRT detector calibrated on normal training inputs — with the input-mutation
+ * variant (arXiv 1805.05010) side by side.
  */
 public final class MutationMnist implements Experiment {
     /** The mutation rate of PAPERS.md's MNIST tables. */
@@ -83,6 +85,9 @@ public final class MutationMnist implements Experiment {
         attacks.put("JSMA", Jsma.builder().gamma(0.12).build());
         attacks.put("DeepFool", DeepFool.builder().build());
         attacks.put("C&W", CarliniWagnerL2.builder().initialConstant(0.6).binarySteps(quick ? 4 : 9).iterations(quick ? 150 : 1000).build());
+        // the black-box attacker's own 150 images: the last test images, apart from the normal and seed groups
+        LabeledImages attackerData = test.select(IntStream.range(Math.max(0, test.size() - 150), test.size()).toArray());
+        attacks.put("black-box", BlackBoxSubstitute.builder().build().train(model, attackerData.features()));
         for (Map.Entry<String, Attack> a : attacks.entrySet()) {
             Progress.log("ark4j: " + a.getKey() + " on " + seeds.size() + " seeds");
             AttackResult r = a.getValue() instanceof Jsma j ? j.run(model, seeds.features(), seeds.labels(), targets)
