@@ -53,7 +53,7 @@ public final class DistillationNotRobustMnist implements Experiment {
 
     /** C&W is the costly attack: fewer samples and a shorter search in the quick profile. */
     static CarliniWagnerL2 carliniWagner(Profile profile) {
-        return profile == Profile.QUICK ? CarliniWagnerL2.builder().binarySteps(5).iterations(200).build() : CarliniWagnerL2.builder().build();
+        return profile == Profile.QUICK ? CarliniWagnerL2.builder().binarySteps(6).iterations(300).build() : CarliniWagnerL2.builder().build();
     }
 
     static int carliniWagnerSamples(Profile profile) {
