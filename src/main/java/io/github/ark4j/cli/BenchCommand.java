@@ -8,6 +8,7 @@ import io.github.ark4j.eval.AttackBenchmark;
 import io.github.ark4j.eval.EngineBenchmark;
 import io.github.ark4j.experiment.Profile;
 import io.github.ark4j.model.ModelCache;
+import io.github.ark4j.model.ModelFile;
 import io.github.ark4j.model.NetworkClassifier;
 import io.github.ark4j.model.TrainingConfig;
 import io.github.ark4j.eval.TorchPeer;
@@ -56,6 +57,10 @@ final class BenchCommand implements Callable<Integer> {
             + "2 epochs on 10,000 images (speed only; both from the model cache).")
     boolean attacks;
 
+    @Option(names = "--cifar-model", paramLabel = "FILE", description = "For --attacks: a saved Papernot CIFAR-10 model (e.g. the "
+            + "model or checkpoint `ark4j train --model papernot-cifar10` wrote) instead of the 2-epoch speed-only net.")
+    Path cifarModel;
+
     @Option(names = "--attack-samples", defaultValue = "100", description = "Correctly classified test images per attack for --attacks (default: ${DEFAULT-VALUE}).")
     int attackSamples;
 
@@ -91,7 +96,9 @@ final class BenchCommand implements Callable<Integer> {
             LabeledImages train = Cifar10.load(cifarFolder, Cifar10.Split.TRAIN).first(10_000);
             LabeledImages test = Cifar10.load(cifarFolder, Cifar10.Split.TEST).first(2_000);
             TrainingConfig c = TrainingConfig.builder(Architecture.PAPERNOT_CIFAR10).epochs(2).seed(1).build();
-            NetworkClassifier cifar = ModelCache.standard().getOrTrain(c, train, test).classifier();
+            NetworkClassifier cifar = (cifarModel != null ? ModelFile.load(cifarModel) : ModelCache.standard().getOrTrain(c, train, test)).classifier();
+            System.out.printf(Locale.ROOT, "CIFAR-10 model: %s, %.2f%% on the first %d test images%n", cifarModel != null ? cifarModel : "2 epochs on 10,000 images",
+                    100 * Accuracy.of(cifar, test), test.size());
             rows.addAll(AttackBenchmark.run("CIFAR-10", cifar, Accuracy.correctlyClassified(cifar, test, attackSamples), true));
         } else {
             System.out.println("CIFAR-10 not found in " + cifarFolder + ": MNIST only");
