@@ -10,12 +10,7 @@ public final class AttackInputs {
     }
 
     public static void validate(Classifier model, INDArray x, int[] labels, int[] targets) {
-        Tensors.requireBatch("x", x, model.inputShape());
-        double min = x.minNumber().doubleValue();
-        double max = x.maxNumber().doubleValue();
-        if (min < 0 || max > 1) {
-            throw new IllegalArgumentException("x must lie in [0, 1], got values in [" + min + ", " + max + "]");
-        }
+        requireImages("x", x, model);
         if (labels == null || labels.length != x.size(0)) {
             throw new IllegalArgumentException("labels must hold one class per input: " + (labels == null ? "null" : labels.length)
                     + " labels for a batch of " + x.size(0));
@@ -31,6 +26,16 @@ public final class AttackInputs {
                     throw new IllegalArgumentException("targets[" + i + "] equals the true label " + labels[i] + ": a target must be another class");
                 }
             }
+        }
+    }
+
+    /** A batch of the model's input shape, finite, with values in [0, 1]; failures name {@code parameter}. */
+    public static void requireImages(String parameter, INDArray x, Classifier model) {
+        Tensors.requireBatch(parameter, x, model.inputShape());
+        double min = x.minNumber().doubleValue();
+        double max = x.maxNumber().doubleValue();
+        if (min < 0 || max > 1) {
+            throw new IllegalArgumentException(parameter + " must lie in [0, 1], got values in [" + min + ", " + max + "]");
         }
     }
 

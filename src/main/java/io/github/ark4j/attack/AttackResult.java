@@ -63,6 +63,11 @@ public record AttackResult(String attack, INDArray adversarial, boolean[] succes
         return c / (double) size();
     }
 
+    /** Mean L2 distortion over the successful samples (NaN when none succeeded). */
+    public double meanSuccessfulL2() {
+        return mean(select(l2));
+    }
+
     /** Per-sample table: success, predictions, distortions, iterations. */
     public Table perSample() {
         IntColumn idx = IntColumn.create("sample");
@@ -92,7 +97,7 @@ public record AttackResult(String attack, INDArray adversarial, boolean[] succes
                 DoubleColumn.create("success rate", new double[]{successRate(labels)}),
                 DoubleColumn.create("mean L0", new double[]{mean(sl0)}),
                 DoubleColumn.create("mean L0 share", new double[]{mean(sl0) / adversarial.reshape(size(), -1).size(1)}),
-                DoubleColumn.create("mean L2", new double[]{mean(sl2)}),
+                DoubleColumn.create("mean L2", new double[]{meanSuccessfulL2()}),
                 DoubleColumn.create("median L2", new double[]{median(sl2)}),
                 DoubleColumn.create("mean Linf", new double[]{mean(sli)}),
                 DoubleColumn.create("mean iterations", new double[]{Arrays.stream(iterations).average().orElse(Double.NaN)}),

@@ -5,7 +5,6 @@ import io.github.ark4j.eval.Accuracy;
 import io.github.ark4j.model.Architecture;
 import io.github.ark4j.model.Classifier;
 import io.github.ark4j.model.NetworkClassifier;
-import io.github.ark4j.model.Tensors;
 import io.github.ark4j.model.Trainer;
 import io.github.ark4j.model.TrainingConfig;
 import io.github.ark4j.util.Progress;
@@ -75,13 +74,12 @@ public final class BlackBoxSubstitute {
      * test images not used for evaluation).
      */
     public Substitute train(Classifier oracle, INDArray seedImages) {
-        Tensors.requireBatch("seedImages", seedImages, oracle.inputShape());
+        AttackInputs.requireImages("seedImages", seedImages, oracle);
         if (!Arrays.equals(oracle.inputShape(), new long[]{architecture.channels(), architecture.height(), architecture.width()})) {
             throw new IllegalArgumentException("substitute architecture " + architecture.cliName() + " takes inputs "
                     + architecture.channels() + "x" + architecture.height() + "x" + architecture.width() + ", the oracle "
                     + Arrays.toString(oracle.inputShape()));
         }
-        AttackInputs.validate(oracle, seedImages, new int[(int) seedImages.size(0)], null);
         INDArray set = seedImages.dup();
         int[] oracleLabels = Accuracy.predictions(oracle, set);
         int queries = oracleLabels.length;

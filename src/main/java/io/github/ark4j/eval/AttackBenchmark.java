@@ -72,8 +72,7 @@ public final class AttackBenchmark {
             LabeledImages set = cifar && a instanceof Jsma ? samples.first(Math.min(JSMA_CIFAR_SAMPLES, samples.size())) : samples;
             a.run(model, warm.features(), warm.labels(), targeted ? java.util.Arrays.copyOf(targets, warm.size()) : null);
             AttackResult r = a.run(model, set.features(), set.labels(), targeted ? java.util.Arrays.copyOf(targets, set.size()) : null);
-            double l2 = java.util.stream.IntStream.range(0, r.size()).filter(i -> r.success()[i]).mapToDouble(i -> r.l2()[i]).average().orElse(Double.NaN);
-            Row row = new Row(dataset, r.attack(), r.size(), r.successRate(set.labels()), l2, 1000 * r.seconds() / r.size());
+            Row row = new Row(dataset, r.attack(), r.size(), r.successRate(set.labels()), r.meanSuccessfulL2(), 1000 * r.seconds() / r.size());
             Progress.log(row.markdown());
             rows.add(row);
         }

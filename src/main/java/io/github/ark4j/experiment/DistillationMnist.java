@@ -3,10 +3,8 @@ package io.github.ark4j.experiment;
 import io.github.ark4j.attack.AttackResult;
 import io.github.ark4j.attack.Jsma;
 import io.github.ark4j.data.LabeledImages;
-import io.github.ark4j.defense.DefensiveDistillation;
 import io.github.ark4j.defense.DistillationMetrics;
 import io.github.ark4j.eval.Accuracy;
-import io.github.ark4j.model.Architecture;
 import io.github.ark4j.model.Classifier;
 import io.github.ark4j.util.Progress;
 import io.github.ark4j.viz.Charts;
@@ -50,14 +48,11 @@ public final class DistillationMnist implements Experiment {
 
     @Override
     public Outcome run(Profile profile) throws IOException {
-        LabeledImages train = profile.mnistTrain();
         LabeledImages test = profile.mnistTest();
         List<Row> rows = new ArrayList<>();
         rows.add(measure("baseline", Double.NaN, profile.papernotMnist(), test, profile));
         for (double t : profile.temperatures()) {
-            DefensiveDistillation d = DefensiveDistillation.builder(Architecture.PAPERNOT_MNIST).temperature(t)
-                    .epochs(profile.distillationEpochs()).seed(1).build();
-            rows.add(measure("distilled", t, d.train(train, test).student(), test, profile));
+            rows.add(measure("distilled", t, profile.distilledPapernotMnist(t).student(), test, profile));
         }
         Table table = table(rows);
         Row base = rows.get(0);

@@ -5,9 +5,7 @@ import io.github.ark4j.attack.CarliniWagnerL2;
 import io.github.ark4j.attack.Fgsm;
 import io.github.ark4j.attack.Jsma;
 import io.github.ark4j.data.LabeledImages;
-import io.github.ark4j.defense.DefensiveDistillation;
 import io.github.ark4j.eval.Accuracy;
-import io.github.ark4j.model.Architecture;
 import io.github.ark4j.model.Classifier;
 import io.github.ark4j.util.Progress;
 import io.github.ark4j.viz.Charts;
@@ -62,13 +60,11 @@ public final class DistillationNotRobustMnist implements Experiment {
 
     @Override
     public Outcome run(Profile profile) throws IOException {
-        LabeledImages train = profile.mnistTrain();
         LabeledImages test = profile.mnistTest();
         double[] temperatures = profile.temperatures();
         double hottest = temperatures[temperatures.length - 1];
         Row base = measure("undistilled", profile.papernotMnist(), test, profile);
-        Classifier student = DefensiveDistillation.builder(Architecture.PAPERNOT_MNIST).temperature(hottest)
-                .epochs(profile.distillationEpochs()).seed(1).build().train(train, test).student();
+        Classifier student = profile.distilledPapernotMnist(hottest).student();
         Row distilled = measure("distilled T=" + (long) hottest, student, test, profile);
         List<Row> rows = List.of(base, distilled);
         Table table = Table.create("attacks through the probabilities and through the logits (deployed at T = 1)",
@@ -125,7 +121,6 @@ public final class DistillationNotRobustMnist implements Experiment {
         int n = Math.min(carliniWagnerSamples(profile), samples.size());
         LabeledImages cwSamples = samples.first(n);
         AttackResult cw = carliniWagner(profile).run(c, cwSamples.features(), cwSamples.labels(), java.util.Arrays.copyOf(targets, n));
-        double cwL2 = java.util.stream.IntStream.range(0, n).filter(i -> cw.success()[i]).mapToDouble(i -> cw.l2()[i]).average().orElse(Double.NaN);
-        return new Row(model, acc, saturated, logitL1, fgsm, jsmaF, jsmaZ, cw.successRate(cwSamples.labels()), cwL2);
+        return new Row(model, acc, saturated, logitL1, fgsm, jsmaF, jsmaZ, cw.successRate(cwSamples.labels()), cw.meanSuccessfulL2());
     }
 }

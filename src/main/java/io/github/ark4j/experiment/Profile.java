@@ -3,6 +3,7 @@ package io.github.ark4j.experiment;
 import io.github.ark4j.data.DataFormatException;
 import io.github.ark4j.data.LabeledImages;
 import io.github.ark4j.data.Mnist;
+import io.github.ark4j.defense.DefensiveDistillation;
 import io.github.ark4j.model.Architecture;
 import io.github.ark4j.model.ModelCache;
 import io.github.ark4j.model.NetworkClassifier;
@@ -101,6 +102,15 @@ public enum Profile {
     public NetworkClassifier papernotMnist() throws IOException {
         TrainingConfig c = TrainingConfig.builder(Architecture.PAPERNOT_MNIST).epochs(mnistEpochs).seed(1).build();
         return ModelCache.standard().getOrTrain(c, mnistTrain(), mnistTest()).classifier();
+    }
+
+    /**
+     * The teacher and student Papernot MNIST nets distilled at {@code temperature} with this profile's data and epochs
+     * (seed 1, shared initialisation), from the model cache: the models of notebook 03, 05 and their experiments.
+     */
+    public DefensiveDistillation.Models distilledPapernotMnist(double temperature) throws IOException {
+        return DefensiveDistillation.builder(Architecture.PAPERNOT_MNIST).temperature(temperature).epochs(distillationEpochs).seed(1).build()
+                .train(mnistTrain(), mnistTest());
     }
 
     /** LeNet-5 (Wang et al.'s MNIST model) of this profile from the model cache, trained on first use (seed 1). */
