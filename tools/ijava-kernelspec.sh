@@ -21,9 +21,10 @@ env[var] = os.pathsep.join([root + "/target/classes", root + "/target/lib/*"])
 env.setdefault("OMP_NUM_THREADS", "2")
 spec["env"] = env
 argv = spec["argv"]
-# more heap than IJava's default: the nets and their off-heap buffers need a few GB
+# more heap than IJava's default, and a bound on resident memory: ND4J's off-heap buffers are freed only when the
+# garbage collector finds their (small) Java objects, so without the bound a long attack loop grows for gigabytes
 if not any(a.startswith("-Xmx") for a in argv):
-    argv.insert(1, "-Xmx4g")
+    argv[1:1] = ["-Xmx3g", "-Dorg.bytedeco.javacpp.maxbytes=4g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=8g"]
 spec["argv"] = argv
 with tempfile.TemporaryDirectory() as d:
     with open(os.path.join(d, "kernel.json"), "w") as f:

@@ -15,7 +15,7 @@ mkdir -p "$KDIR"
 javac --release 17 -d "$KDIR/fix" tools/rjk-fix/org/rapaio/jupyter/kernel/channels/LoopThread.java
 cat > "$KDIR/kernel.json" <<JSON
 {
-  "argv": ["java", "-Xmx4g", "-Dorg.bytedeco.javacpp.maxbytes=8g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=12g",
+  "argv": ["java", "-Xmx3g", "-Dorg.bytedeco.javacpp.maxbytes=4g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=8g",
            "-Djava.awt.headless=true",
            "-cp", "$KDIR/fix:$KDIR/rapaio-jupyter-kernel-$RJK.jar",
            "org.rapaio.jupyter.kernel.MainApp", "{connection_file}"],

@@ -18,6 +18,11 @@ public interface Experiment {
     /** The paper (PAPERS.md reference) and what is reproduced. */
     String title();
 
+    /** The dataset the experiment needs; {@code ark4j reproduce} skips the experiment when the data root lacks it. */
+    default Dataset dataset() {
+        return Dataset.MNIST;
+    }
+
     /** Runs the experiment at the profile's size. */
     Outcome run(Profile profile) throws IOException;
 

@@ -2,7 +2,6 @@ package io.github.ark4j.experiment;
 
 import io.github.ark4j.data.DataFormatException;
 import io.github.ark4j.data.LabeledImages;
-import io.github.ark4j.data.Mnist;
 import io.github.ark4j.defense.DefensiveDistillation;
 import io.github.ark4j.model.Architecture;
 import io.github.ark4j.model.ModelCache;
@@ -14,33 +13,46 @@ import java.util.Locale;
 
 /**
  * How big an experiment runs, chosen by one switch: {@code -Dark4j.profile=quick|full} or {@code ARK4J_PROFILE}.
- * QUICK (the default) uses the first 6,000 training and 1,000 test images (exactly the embedded subset, also when
- * full data is configured), few epochs and small attack sets: minutes on 2 cores. FULL uses the full datasets and
- * the settings of docs/benchmarks.md: hours.
+ * QUICK (the default) uses the first 6,000 MNIST training and 1,000 test images (exactly the embedded subset, also when
+ * full data is configured), the first 10,000 and 1,000 CIFAR-10 images, few epochs and small attack sets: minutes on
+ * 2 cores. FULL uses the full datasets and the settings of docs/benchmarks.md: hours.
  */
 public enum Profile {
-    QUICK(6_000, 1_000, 8, 100, 2, 8, new double[]{1, 20, 100}, 50),
-    FULL(Integer.MAX_VALUE, Integer.MAX_VALUE, 10, 1_000, 10, 5, new double[]{1, 2, 5, 10, 20, 30, 40, 50, 100}, 500);
+    QUICK(new Sizes(6_000, 1_000, 8, 8, 100), new Sizes(10_000, 1_000, 6, 6, 30), 2, new double[]{1, 20, 100}, new double[]{20, 100}, 50),
+    FULL(new Sizes(Integer.MAX_VALUE, Integer.MAX_VALUE, 10, 5, 1_000), new Sizes(Integer.MAX_VALUE, Integer.MAX_VALUE, 20, 10, 1_000), 10,
+            new double[]{1, 2, 5, 10, 20, 30, 40, 50, 100}, new double[]{1, 2, 5, 10, 20, 30, 40, 50, 100}, 500);
 
-    private final int trainImages;
-    private final int testImages;
-    private final int mnistEpochs;
-    private final int attackSamples;
+    /**
+     * How much of one dataset a profile uses: the first {@code trainImages} and {@code testImages} images, the epochs of
+     * its Papernot net and of each distillation teacher and student, and the samples each attack experiment uses.
+     */
+    public record Sizes(int trainImages, int testImages, int epochs, int distillationEpochs, int attackSamples) {
+    }
+
+    private final Sizes mnist;
+    private final Sizes cifar10;
     private final int jsmaSeedsPerClass;
-    private final int distillationEpochs;
     private final double[] temperatures;
+    private final double[] cifarTemperatures;
     private final int mutants;
 
-    Profile(int trainImages, int testImages, int mnistEpochs, int attackSamples, int jsmaSeedsPerClass, int distillationEpochs,
-            double[] temperatures, int mutants) {
-        this.trainImages = trainImages;
-        this.testImages = testImages;
-        this.mnistEpochs = mnistEpochs;
-        this.attackSamples = attackSamples;
+    Profile(Sizes mnist, Sizes cifar10, int jsmaSeedsPerClass, double[] temperatures, double[] cifarTemperatures, int mutants) {
+        this.mnist = mnist;
+        this.cifar10 = cifar10;
         this.jsmaSeedsPerClass = jsmaSeedsPerClass;
-        this.distillationEpochs = distillationEpochs;
         this.temperatures = temperatures;
+        this.cifarTemperatures = cifarTemperatures;
         this.mutants = mutants;
+    }
+
+    /**
+     * The sizes used for a dataset. MNIST: QUICK the first 6,000 training and 1,000 test images, 8 epochs, 100 attacked
+     * samples; FULL everything, 10 epochs (99.4%), 5 epochs per distillation model, 1,000 samples. CIFAR-10: QUICK the
+     * first 10,000 training and 1,000 test images, 6 epochs, 30 samples (CIFAR attacks cost 4–10x MNIST's per image);
+     * FULL everything, 20 epochs (76.2%, docs/benchmarks.md §2), 10 per distillation model, 1,000 samples.
+     */
+    public Sizes sizes(Dataset dataset) {
+        return dataset == Dataset.MNIST ? mnist : cifar10;
     }
 
     /** Accepted mutants per operator in the mutation-testing experiments (QUICK 50, FULL the paper's 500). */
@@ -64,12 +76,12 @@ public enum Profile {
 
     /** Epochs of the Papernot MNIST net (FULL: 10, reaching 99.4% in docs/benchmarks.md). */
     public int mnistEpochs() {
-        return mnistEpochs;
+        return mnist.epochs();
     }
 
-    /** How many test samples an attack experiment uses. */
+    /** How many MNIST test samples an attack experiment uses. */
     public int attackSamples() {
-        return attackSamples;
+        return mnist.attackSamples();
     }
 
     /** Seed images per class of the JSMA source-target grid (each attacked towards the 9 other classes). */
@@ -78,44 +90,72 @@ public enum Profile {
     }
 
     /**
-     * Epochs of each distillation teacher and student (FULL: 5, 99.1% on MNIST, so the 18 models of the sweep take
+     * Epochs of each MNIST distillation teacher and student (FULL: 5, 99.1% on MNIST, so the 18 models of the sweep take
      * about 70 minutes on 2 cores instead of the paper's 50 epochs each).
      */
     public int distillationEpochs() {
-        return distillationEpochs;
-    }
-
-    /** The distillation temperatures: QUICK {1, 20, 100}, FULL the paper's 1, 2, 5, 10, 20, 30, 40, 50, 100. */
-    public double[] temperatures() {
-        return temperatures.clone();
-    }
-
-    public LabeledImages mnistTrain() throws DataFormatException {
-        return Mnist.load(Mnist.Split.TRAIN).first(trainImages);
-    }
-
-    public LabeledImages mnistTest() throws DataFormatException {
-        return Mnist.load(Mnist.Split.TEST).first(testImages);
-    }
-
-    /** The Papernot MNIST net of this profile from the model cache (trained on first use, seed 1, T = 1). */
-    public NetworkClassifier papernotMnist() throws IOException {
-        TrainingConfig c = TrainingConfig.builder(Architecture.PAPERNOT_MNIST).epochs(mnistEpochs).seed(1).build();
-        return ModelCache.standard().getOrTrain(c, mnistTrain(), mnistTest()).classifier();
+        return mnist.distillationEpochs();
     }
 
     /**
-     * The teacher and student Papernot MNIST nets distilled at {@code temperature} with this profile's data and epochs
-     * (seed 1, shared initialisation), from the model cache: the models of notebook 03, 05 and their experiments.
+     * The distillation temperatures. MNIST: QUICK {1, 20, 100}, FULL the paper's 1, 2, 5, 10, 20, 30, 40, 50, 100.
+     * CIFAR-10: QUICK {20, 100} (each CIFAR model costs as much as three MNIST ones), FULL the paper's nine.
      */
+    public double[] temperatures(Dataset dataset) {
+        return (dataset == Dataset.MNIST ? temperatures : cifarTemperatures).clone();
+    }
+
+    /** The MNIST temperatures, {@link #temperatures(Dataset)}. */
+    public double[] temperatures() {
+        return temperatures(Dataset.MNIST);
+    }
+
+    /** The training images of a dataset at this profile's size. */
+    public LabeledImages train(Dataset dataset) throws DataFormatException {
+        return dataset.load(true).first(sizes(dataset).trainImages());
+    }
+
+    /** The test images of a dataset at this profile's size. */
+    public LabeledImages test(Dataset dataset) throws DataFormatException {
+        return dataset.load(false).first(sizes(dataset).testImages());
+    }
+
+    public LabeledImages mnistTrain() throws DataFormatException {
+        return train(Dataset.MNIST);
+    }
+
+    public LabeledImages mnistTest() throws DataFormatException {
+        return test(Dataset.MNIST);
+    }
+
+    /** The Papernot net of a dataset at this profile's size, from the model cache (trained on first use, seed 1, T = 1). */
+    public NetworkClassifier papernot(Dataset dataset) throws IOException {
+        TrainingConfig c = TrainingConfig.builder(dataset.papernot()).epochs(sizes(dataset).epochs()).seed(1).build();
+        return ModelCache.standard().getOrTrain(c, train(dataset), test(dataset)).classifier();
+    }
+
+    /** The Papernot MNIST net, {@link #papernot(Dataset)}. */
+    public NetworkClassifier papernotMnist() throws IOException {
+        return papernot(Dataset.MNIST);
+    }
+
+    /**
+     * The teacher and student Papernot nets distilled at {@code temperature} with this profile's data and epochs (seed 1,
+     * shared initialisation), from the model cache: the models of notebooks 03, 04, 05 and their experiments.
+     */
+    public DefensiveDistillation.Models distilledPapernot(Dataset dataset, double temperature) throws IOException {
+        return DefensiveDistillation.builder(dataset.papernot()).temperature(temperature).epochs(sizes(dataset).distillationEpochs()).seed(1)
+                .build().train(train(dataset), test(dataset));
+    }
+
+    /** {@link #distilledPapernot(Dataset, double)} on MNIST. */
     public DefensiveDistillation.Models distilledPapernotMnist(double temperature) throws IOException {
-        return DefensiveDistillation.builder(Architecture.PAPERNOT_MNIST).temperature(temperature).epochs(distillationEpochs).seed(1).build()
-                .train(mnistTrain(), mnistTest());
+        return distilledPapernot(Dataset.MNIST, temperature);
     }
 
     /** LeNet-5 (Wang et al.'s MNIST model) of this profile from the model cache, trained on first use (seed 1). */
     public NetworkClassifier lenet5() throws IOException {
-        TrainingConfig c = TrainingConfig.builder(Architecture.LENET5).epochs(mnistEpochs).seed(1).build();
+        TrainingConfig c = TrainingConfig.builder(Architecture.LENET5).epochs(mnist.epochs()).seed(1).build();
         return ModelCache.standard().getOrTrain(c, mnistTrain(), mnistTest()).classifier();
     }
 

@@ -1,0 +1,46 @@
+package io.github.ark4j.experiment;
+
+import io.github.ark4j.data.Cifar10;
+import io.github.ark4j.data.DataDirectory;
+import io.github.ark4j.data.DataFormatException;
+import io.github.ark4j.data.LabeledImages;
+import io.github.ark4j.data.Mnist;
+import io.github.ark4j.model.Architecture;
+
+import java.nio.file.Files;
+
+/** The two datasets the papers' experiments run on, with the Papernot net of each (PAPERS.md [1]). */
+public enum Dataset {
+    MNIST("MNIST", Architecture.PAPERNOT_MNIST),
+    CIFAR10("CIFAR-10", Architecture.PAPERNOT_CIFAR10);
+
+    private final String title;
+    private final Architecture papernot;
+
+    Dataset(String title, Architecture papernot) {
+        this.title = title;
+        this.papernot = papernot;
+    }
+
+    /** The dataset's usual name, e.g. "CIFAR-10". */
+    public String title() {
+        return title;
+    }
+
+    /** The Papernot et al. architecture for this dataset. */
+    public Architecture papernot() {
+        return papernot;
+    }
+
+    /** The training or test split from the configured data root ({@link DataDirectory#resolve()}). */
+    public LabeledImages load(boolean train) throws DataFormatException {
+        return this == MNIST ? Mnist.load(train ? Mnist.Split.TRAIN : Mnist.Split.TEST)
+                : Cifar10.load(train ? Cifar10.Split.TRAIN : Cifar10.Split.TEST);
+    }
+
+    /** True when the configured data root holds this dataset (the embedded default holds MNIST only). */
+    public boolean present() {
+        return this == MNIST ? Files.isDirectory(DataDirectory.resolve().resolve("mnist"))
+                : Cifar10.present(DataDirectory.resolve().resolve("cifar-10"));
+    }
+}

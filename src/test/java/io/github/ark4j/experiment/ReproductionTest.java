@@ -1,0 +1,63 @@
+package io.github.ark4j.experiment;
+
+import io.github.ark4j.data.DataDirectory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ReproductionTest {
+    @TempDir
+    Path root;
+
+    @AfterEach
+    void clearDataRoot() {
+        System.clearProperty(DataDirectory.PROPERTY);
+    }
+
+    private static List<String> names(List<Experiment> experiments) {
+        return experiments.stream().map(Experiment::name).toList();
+    }
+
+    @Test
+    void withoutCifarTheCifarExperimentsAreSkippedUnlessNamed() throws IOException {
+        Files.createDirectories(root.resolve("mnist"));
+        System.setProperty(DataDirectory.PROPERTY, root.toString());
+        List<String> planned = names(Reproduction.plan(List.of()));
+        assertEquals(List.of("fgsm-mnist", "jsma-mnist", "distillation-mnist", "distillation-not-robust-mnist", "mutation-mnist"), planned);
+        // named explicitly, it runs (and fails on the missing data with the loader's message)
+        assertEquals(List.of("distillation-cifar10"), names(Reproduction.plan(List.of("distillation-cifar10"))));
+    }
+
+    @Test
+    void withCifarEveryExperimentIsPlannedInNotebookOrder() throws IOException {
+        Files.createDirectories(root.resolve("mnist"));
+        Files.createDirectories(root.resolve("cifar-10").resolve("cifar-10-batches-bin"));
+        System.setProperty(DataDirectory.PROPERTY, root.toString());
+        List<String> planned = names(Reproduction.plan(List.of()));
+        assertEquals(7, planned.size());
+        assertTrue(planned.containsAll(List.of("distillation-cifar10", "mutation-cifar10")));
+    }
+
+    @Test
+    void anUnknownNameIsRejectedWithTheKnownOnes() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Reproduction.plan(List.of("fgsm-cifar")));
+        assertTrue(e.getMessage().contains("fgsm-cifar") && e.getMessage().contains("mutation-cifar10"), e.getMessage());
+    }
+
+    @Test
+    void profilesSizeCifarSeparatelyFromMnist() {
+        assertEquals(10_000, Profile.QUICK.sizes(Dataset.CIFAR10).trainImages());
+        assertEquals(6_000, Profile.QUICK.sizes(Dataset.MNIST).trainImages());
+        assertEquals(9, Profile.FULL.temperatures(Dataset.CIFAR10).length);
+        assertEquals(100, Profile.QUICK.temperatures(Dataset.CIFAR10)[Profile.QUICK.temperatures(Dataset.CIFAR10).length - 1]);
+    }
+}
