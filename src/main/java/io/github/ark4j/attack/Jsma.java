@@ -163,34 +163,73 @@ public final class Jsma implements Attack {
 
     /**
      * The admissible pair of domain features maximising −α·β (θ = +1: α &gt; 0 and β &lt; 0; θ = −1: α &lt; 0 and
-     * β &gt; 0), or null when none is admissible.
+     * β &gt; 0), or null when none is admissible; among equal scores the first pair in index order, as an exhaustive
+     * search over p &lt; q finds it.
+     *
+     * <p>Exhaustive but pruned, with the same answer: for an admissible pair both factors of −α·β are positive, so
+     * the score of any pair containing p is at most u_p = max(0, θ(α_p + A))·max(0, −θ(β_p + B)), A and B being the
+     * extreme α and β over the domain. A feature p whose u_p is below a score some pair already reaches cannot be in
+     * the best pair and is skipped. The reached score comes first from the feature of largest u_p and its best
+     * partner (one pass), so on the heavy-tailed gradients of real images most rows of the n²/2 search are skipped.
      */
     int[] bestPair(float[] alpha, float[] beta, boolean[] domain) {
         int[] idx = IntStream.range(0, alpha.length).filter(f -> domain[f]).toArray();
         int m = idx.length;
+        if (m < 2) {
+            return null;
+        }
+        // in the θ = +1 orientation: admissible means a > 0 and b < 0 for the pair sums
+        float sign = theta > 0 ? 1f : -1f;
         float[] a = new float[m];
         float[] bt = new float[m];
+        float aExtreme = Float.NEGATIVE_INFINITY;
+        float bExtreme = Float.POSITIVE_INFINITY;
         for (int i = 0; i < m; i++) {
-            a[i] = alpha[idx[i]];
-            bt[i] = beta[idx[i]];
+            a[i] = sign * alpha[idx[i]];
+            bt[i] = sign * beta[idx[i]];
+            aExtreme = Math.max(aExtreme, a[i]);
+            bExtreme = Math.min(bExtreme, bt[i]);
         }
-        boolean up = theta > 0;
+        float[] upper = new float[m];
+        int top = 0;
+        for (int p = 0; p < m; p++) {
+            upper[p] = Math.max(0f, a[p] + aExtreme) * Math.max(0f, -(bt[p] + bExtreme));
+            if (upper[p] > upper[top]) {
+                top = p;
+            }
+        }
+        float reached = 0f;
+        for (int q = 0; q < m; q++) {
+            if (q != top) {
+                float sa = a[top] + a[q];
+                float sb = bt[top] + bt[q];
+                if (sa > 0f && sb < 0f) {
+                    reached = Math.max(reached, -sa * sb);
+                }
+            }
+        }
         float best = 0f;
         int bp = -1;
         int bq = -1;
         for (int p = 0; p < m; p++) {
+            if (upper[p] < reached || upper[p] <= best) {
+                continue;
+            }
             float ap = a[p];
             float bpv = bt[p];
+            // branch-free row maximum first (the JIT vectorises it): max(0, α)·max(0, −β) is −α·β for an admissible
+            // pair and 0 otherwise, and 0 never beats the strict maximum; the column is looked up only when it does
+            float rowBest = 0f;
             for (int q = p + 1; q < m; q++) {
-                float sa = ap + a[q];
-                float sb = bpv + bt[q];
-                boolean admissible = up ? (sa > 0f && sb < 0f) : (sa < 0f && sb > 0f);
-                if (admissible) {
-                    float s = -sa * sb;
-                    if (s > best) {
-                        best = s;
+                rowBest = Math.max(rowBest, Math.max(0f, ap + a[q]) * Math.max(0f, -(bpv + bt[q])));
+            }
+            if (rowBest > best) {
+                for (int q = p + 1; q < m; q++) {
+                    if (Math.max(0f, ap + a[q]) * Math.max(0f, -(bpv + bt[q])) == rowBest) {
+                        best = rowBest;
                         bp = p;
                         bq = q;
+                        break;
                     }
                 }
             }

@@ -137,7 +137,9 @@ public final class MutationDetection implements Experiment {
         int samples = profile.sizes(dataset).attackSamples();
         Groups groups = groups(model, test, profile);
         LabeledImages validation = test.first(Math.min(1000, test.size()));
-        LabeledImages calibration = Accuracy.correctlyClassified(model, train, samples);
+        // ρ_nr is the upper bound of a 99% confidence interval: at least 200 normal inputs keep it from being inflated by
+        // the interval's width when the groups are small (quick profile)
+        LabeledImages calibration = Accuracy.correctlyClassified(model, train, Math.max(samples, 200));
 
         Map<String, Mutants> sources = new LinkedHashMap<>();
         Table mutantTable = Table.create("accepted mutants (accuracy ≥ 90% of the original's on " + validation.size() + " test images)",

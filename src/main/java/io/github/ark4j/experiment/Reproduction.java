@@ -105,7 +105,7 @@ public final class Reproduction {
             md.append(String.format(Locale.ROOT, "Profile `%s` · run %s · commit `%s` · runtime %.1f min · data %s · engine %s%n%n",
                     profile, Instant.now().truncatedTo(ChronoUnit.SECONDS), commit(), minutes, DataDirectory.describe(), engine()));
             if (profile == Profile.QUICK) {
-                md.append("The quick profile trains on 6,000 images for a few epochs and attacks few samples: it shows the trends "
+                md.append("The quick profile trains on a subset of the data for a few epochs and attacks few samples: it shows the trends "
                         + "in minutes. The tolerances are the papers' and are meant for the full profile.\n\n");
             }
             md.append("## Paper vs this run\n\n| quantity | paper | this run | tolerance | status |\n|---|---|---|---|---|\n");

@@ -30,6 +30,49 @@ class JsmaTest {
         assertArrayEquals(new int[]{3, 5}, next);
     }
 
+    /** The pruned pair search returns exactly the exhaustive search's pair, ties included, for θ = ±1. */
+    @Test
+    void prunedPairSearchEqualsExhaustiveSearch() {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(11);
+        for (double theta : new double[]{1, -1}) {
+            Jsma jsma = Jsma.builder().theta(theta).build();
+            for (int trial = 0; trial < 300; trial++) {
+                int n = 2 + rng.nextInt(120);
+                float[] alpha = new float[n];
+                float[] beta = new float[n];
+                boolean[] domain = new boolean[n];
+                for (int i = 0; i < n; i++) {
+                    // heavy-tailed like real gradients, with coarse values for ties and exact zeros
+                    alpha[i] = (float) (Math.round(rng.nextGaussian() * 4) * Math.pow(rng.nextDouble(), 3));
+                    beta[i] = trial % 3 == 0 ? -alpha[i] : (float) (Math.round(rng.nextGaussian() * 4) * Math.pow(rng.nextDouble(), 3));
+                    domain[i] = rng.nextDouble() < 0.8;
+                }
+                assertArrayEquals(exhaustive(theta, alpha, beta, domain), jsma.bestPair(alpha, beta, domain), "trial " + trial + ", theta " + theta);
+            }
+        }
+    }
+
+    /** The paper's search as written: every pair p &lt; q of the domain, the first strict maximum kept. */
+    private static int[] exhaustive(double theta, float[] alpha, float[] beta, boolean[] domain) {
+        float best = 0f;
+        int[] pair = null;
+        for (int p = 0; p < alpha.length; p++) {
+            for (int q = p + 1; q < alpha.length; q++) {
+                if (!domain[p] || !domain[q]) {
+                    continue;
+                }
+                float sa = alpha[p] + alpha[q];
+                float sb = beta[p] + beta[q];
+                boolean admissible = theta > 0 ? sa > 0f && sb < 0f : sa < 0f && sb > 0f;
+                if (admissible && -sa * sb > best) {
+                    best = -sa * sb;
+                    pair = new int[]{p, q};
+                }
+            }
+        }
+        return pair;
+    }
+
     @Test
     void changesAtMostGammaNFeaturesEachToTheBound() {
         Nd4j.getRandom().setSeed(4);
