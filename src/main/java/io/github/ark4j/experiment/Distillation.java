@@ -83,10 +83,10 @@ public final class Distillation implements Experiment {
             claims.add(Claim.shareAtMost("JSMA-F success, " + hot, "5.11% (issue target ≤ 10%)", hottest.jsmaFSuccess(), 0.10));
         }
         claims.addAll(List.of(
-                new Claim("gradient amplitude reduction (median sample), T=" + fmt(hottest.temperature()) + " vs baseline", "up to 1e30",
+                new Claim("gradient amplitude reduction (median sample), " + hot + " vs baseline", "up to 1e30",
                         String.format(Locale.ROOT, "1e%.1f", base.log10Amplitude() - hottest.log10Amplitude()), "≥ 1e10",
                         base.log10Amplitude() - hottest.log10Amplitude() >= 10),
-                new Claim("robustness ρ_adv rise, T=" + fmt(hottest.temperature()) + " vs baseline", "about +800%",
+                new Claim("robustness ρ_adv rise, " + hot + " vs baseline", "about +800%",
                         String.format(Locale.ROOT, "%+.0f%%", 100 * (hottest.robustness() / base.robustness() - 1)), "≥ +300%",
                         hottest.robustness() >= 4 * base.robustness())));
         Map<String, Table> tables = new LinkedHashMap<>();
