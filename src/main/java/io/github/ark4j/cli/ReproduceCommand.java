@@ -21,7 +21,8 @@ final class ReproduceCommand implements Callable<Integer> {
     String profile;
 
     @Option(names = "--only", split = ",", paramLabel = "NAME",
-            description = "Run only these experiments (comma-separated): fgsm-mnist, jsma-mnist, distillation-mnist, mutation-mnist. Default: all.")
+            description = "Run only these experiments (comma-separated): fgsm-mnist, jsma-mnist, distillation-mnist, distillation-cifar10, "
+                    + "distillation-not-robust-mnist, mutation-mnist, mutation-cifar10. Default: all whose dataset the data root holds.")
     List<String> only;
 
     @Option(names = "--out", description = "Output folder (default: results/<profile>).")
