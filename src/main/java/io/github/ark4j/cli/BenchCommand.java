@@ -6,6 +6,10 @@ import io.github.ark4j.data.LabeledImages;
 import io.github.ark4j.eval.Accuracy;
 import io.github.ark4j.eval.AttackBenchmark;
 import io.github.ark4j.eval.EngineBenchmark;
+import io.github.ark4j.detect.ModelMutation;
+import io.github.ark4j.eval.MutationBenchmark;
+import io.github.ark4j.experiment.Dataset;
+import io.github.ark4j.experiment.MutationDetection;
 import io.github.ark4j.experiment.Profile;
 import io.github.ark4j.model.ModelCache;
 import io.github.ark4j.model.ModelFile;
@@ -57,18 +61,35 @@ final class BenchCommand implements Callable<Integer> {
             + "2 epochs on 10,000 images (speed only; both from the model cache).")
     boolean attacks;
 
-    @Option(names = "--cifar-model", paramLabel = "FILE", description = "For --attacks: a saved Papernot CIFAR-10 model (e.g. the "
+    @Option(names = "--cifar-model", paramLabel = "FILE", description = "For --attacks and --mutation: a saved Papernot CIFAR-10 model (e.g. the "
             + "model or checkpoint `ark4j train --model papernot-cifar10` wrote) instead of the 2-epoch speed-only net.")
     Path cifarModel;
 
     @Option(names = "--attack-samples", defaultValue = "100", description = "Correctly classified test images per attack for --attacks (default: ${DEFAULT-VALUE}).")
     int attackSamples;
 
+    @Option(names = "--mutation", description = "Instead of the engine: mutation-testing detection cost (PAPERS.md [2]) on the quick-profile "
+            + "MNIST LeNet-5 and, when CIFAR-10 is present, the quick-profile Papernot CIFAR-10 net (or --cifar-model): accepted mutants per "
+            + "second per operator, SPRT inputs per second batched and one input at a time (both from the model cache).")
+    boolean mutation;
+
+    @Option(names = "--mutants", defaultValue = "100", description = "For --mutation: accepted mutants per operator, also the SPRT's "
+            + "maximum (paper: 500; default: ${DEFAULT-VALUE}).")
+    int mutants;
+
+    @Option(names = "--detect-inputs", defaultValue = "50", description = "For --mutation: normal test images, and as many FGSM "
+            + "seeds, the SPRT runs on (default: ${DEFAULT-VALUE}).")
+    int detectInputs;
+
     @Override
     public Integer call() throws Exception {
         System.out.println(EngineBenchmark.buildInfo());
         if (attacks) {
             benchAttacks();
+            return 0;
+        }
+        if (mutation) {
+            benchMutation();
             return 0;
         }
         if (peer != null) {
@@ -105,6 +126,30 @@ final class BenchCommand implements Callable<Integer> {
         }
         System.out.println(AttackBenchmark.HEADER);
         rows.forEach(r -> System.out.println(r.markdown()));
+    }
+
+    private void benchMutation() throws Exception {
+        List<MutationBenchmark.Rows> rows = new java.util.ArrayList<>();
+        for (Dataset dataset : Dataset.values()) {
+            if (!dataset.present()) {
+                System.out.println(dataset.title() + " not found in " + DataDirectory.resolve() + ": skipped");
+                continue;
+            }
+            MutationDetection experiment = new MutationDetection(dataset);
+            NetworkClassifier model = dataset == Dataset.CIFAR10 && cifarModel != null ? ModelFile.load(cifarModel).classifier()
+                    : experiment.model(Profile.QUICK);
+            LabeledImages test = Profile.QUICK.test(dataset);
+            LabeledImages validation = test.first(Math.min(1000, test.size()));
+            LabeledImages calibration = Accuracy.correctlyClassified(model, Profile.QUICK.train(dataset), 200);
+            System.out.printf(Locale.ROOT, "%s: %s, %.2f%% on %d test images, rate %s%n", dataset.title(), ModelMutation.describe(model.network()),
+                    100 * Accuracy.of(model, validation), validation.size(), experiment.rate());
+            MutationBenchmark.Inputs inputs = MutationBenchmark.Inputs.of(model, test, detectInputs, experiment.fgsmEpsilon());
+            rows.add(MutationBenchmark.run(dataset.title(), model, experiment.rate(), mutants, MutationDetection.MU, validation, calibration, inputs));
+        }
+        System.out.println(MutationBenchmark.MUTANT_HEADER);
+        rows.forEach(r -> r.mutants().forEach(m -> System.out.println(m.markdown())));
+        System.out.println(MutationBenchmark.DETECTION_HEADER);
+        rows.forEach(r -> r.detection().forEach(d -> System.out.println(d.markdown())));
     }
 
     private void comparePeer() throws Exception {

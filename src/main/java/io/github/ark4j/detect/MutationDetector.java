@@ -2,6 +2,7 @@ package io.github.ark4j.detect;
 
 import io.github.ark4j.util.Progress;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.Arrays;
 import java.util.stream.IntStream;
@@ -50,7 +51,45 @@ public final class MutationDetector {
         return mean + 2.576 * Math.sqrt(var / n);
     }
 
+    /**
+     * The paper's detector for normal inputs whose label change rate is at most {@code rhoNr} (see {@link #calibrate}):
+     * ρ_h = μ·ρ_nr, σ = 0.1·ρ_nr, α = β = 0.05. ρ_nr is floored at 10⁻³: mutants that never change a normal label give
+     * ρ_nr = 0, where the test is undefined.
+     */
+    public static MutationDetector forNormalRate(double rhoNr, double mu, int maxMutants) {
+        return new MutationDetector(Sprt.forNormalRate(Math.max(rhoNr, 1e-3), mu), maxMutants);
+    }
+
     public Result detect(Mutants mutants, INDArray x) {
+        try (Progress p = Progress.start("SPRT over mutants", Math.min(maxMutants, mutants.size()), "mutants")) {
+            return test(mutants, x, p);
+        }
+    }
+
+    /**
+     * The same test one input at a time, the way the authors' implementation runs it: each input goes through the
+     * mutants on its own, and every mutant is loaded anew for it. Gives exactly the decisions of {@link #detect}; it is
+     * the baseline the batched detector's speed is measured against ({@code ark4j bench --mutation}).
+     */
+    public Result detectOneAtATime(Mutants mutants, INDArray x) {
+        int b = (int) x.size(0);
+        Sprt.Decision[] decisions = new Sprt.Decision[b];
+        int[] used = new int[b];
+        double[] lcr = new double[b];
+        try (Progress p = Progress.start("SPRT one input at a time", b, "inputs")) {
+            for (int i = 0; i < b; i++) {
+                Result r = test(mutants, x.get(NDArrayIndex.interval(i, i + 1)).dup(), null);
+                decisions[i] = r.decisions()[0];
+                used[i] = r.mutantsUsed()[0];
+                lcr[i] = r.lcr()[0];
+                p.step(1, null);
+            }
+        }
+        return new Result(decisions, used, lcr);
+    }
+
+    /** The batched test; {@code progress} (or null) advances one step per mutant. */
+    private Result test(Mutants mutants, INDArray x, Progress progress) {
         int b = (int) x.size(0);
         int[] reference = mutants.reference(x);
         int[] changes = new int[b];
@@ -59,21 +98,21 @@ public final class MutationDetector {
         Arrays.fill(decision, Sprt.Decision.UNDECIDED);
         int[] undecided = IntStream.range(0, b).toArray();
         int limit = Math.min(maxMutants, mutants.size());
-        try (Progress p = Progress.start("SPRT over mutants", limit, "mutants")) {
-            for (int k = 0; k < limit && undecided.length > 0; k++) {
-                int[] idx = undecided;
-                INDArray xs = idx.length == b ? x : x.get(org.nd4j.linalg.indexing.NDArrayIndex.indices(toLong(idx)));
-                int[] pred = mutants.labels(k, xs);
-                for (int j = 0; j < idx.length; j++) {
-                    int i = idx[j];
-                    used[i]++;
-                    if (pred[j] != reference[i]) {
-                        changes[i]++;
-                    }
-                    decision[i] = sprt.decide(changes[i], used[i]);
+        for (int k = 0; k < limit && undecided.length > 0; k++) {
+            int[] idx = undecided;
+            INDArray xs = idx.length == b ? x : x.get(NDArrayIndex.indices(toLong(idx)));
+            int[] pred = mutants.labels(k, xs);
+            for (int j = 0; j < idx.length; j++) {
+                int i = idx[j];
+                used[i]++;
+                if (pred[j] != reference[i]) {
+                    changes[i]++;
                 }
-                undecided = Arrays.stream(idx).filter(i -> decision[i] == Sprt.Decision.UNDECIDED).toArray();
-                p.step(1, " undecided " + undecided.length);
+                decision[i] = sprt.decide(changes[i], used[i]);
+            }
+            undecided = Arrays.stream(idx).filter(i -> decision[i] == Sprt.Decision.UNDECIDED).toArray();
+            if (progress != null) {
+                progress.step(1, " undecided " + undecided.length);
             }
         }
         for (int i : undecided) {

@@ -14,7 +14,6 @@ import io.github.ark4j.detect.MutantSet;
 import io.github.ark4j.detect.MutationDetector;
 import io.github.ark4j.detect.Mutants;
 import io.github.ark4j.detect.Roc;
-import io.github.ark4j.detect.Sprt;
 import io.github.ark4j.eval.Accuracy;
 import io.github.ark4j.model.NetworkClassifier;
 import io.github.ark4j.util.Progress;
@@ -42,7 +41,7 @@ import java.util.stream.IntStream;
  * MNIST LeNet-5 at mutation rate 0.05 or on CIFAR-10 with the Papernot CIFAR net (a smaller net than the paper's
  * GoogLeNet, as PAPERS.md allows) at rate 0.005: accurate mutants per operator, the label change rate of normal,
  * wrongly labelled and adversarial inputs (FGSM ε 0.35 / 0.03, JSMA γ 12% with random targets, DeepFool, C&W L2 with
- * c = 0.6, on MNIST the black-box substitute's FGSM ε 0.3), AUROC of the LCR, and the SPRT detector calibrated on
+ * the constant c = 0.6, on MNIST the black-box substitute's FGSM ε 0.3), AUROC of the LCR, and the SPRT detector calibrated on
  * normal training inputs — with the input-mutation variant (arXiv 1805.05010) side by side.
  */
 public final class MutationDetection implements Experiment {
@@ -88,8 +87,8 @@ public final class MutationDetection implements Experiment {
         return dataset;
     }
 
-    /** The samples of each group, in report order. */
-    public record Groups(Map<String, LabeledImages> samples) {
+    /** The samples of each group, in report order, and each adversarial group's attack with its parameters. */
+    public record Groups(Map<String, LabeledImages> samples, Map<String, String> attacks) {
     }
 
     /** Builds the groups: normal and wrongly labelled test inputs, and the successful adversarial inputs of each attack. */
@@ -110,13 +109,17 @@ public final class MutationDetection implements Experiment {
         attacks.put("FGSM", Fgsm.builder().epsilon(fgsmEpsilon()).build());
         attacks.put("JSMA", Jsma.builder().gamma(0.12).build());
         attacks.put("DeepFool", DeepFool.builder().build());
-        attacks.put("C&W", CarliniWagnerL2.builder().initialConstant(0.6).binarySteps(quick ? 4 : 9).iterations(quick ? 150 : 1000).build());
+        // full: the paper's fixed c = 0.6 with 1,000 Adam steps; quick: 150 steps, with a short search over c from 0.6 to make
+        // up for them
+        attacks.put("C&W", CarliniWagnerL2.builder().initialConstant(0.6).binarySteps(quick ? 4 : 1).iterations(quick ? 150 : 1000).build());
         if (dataset == Dataset.MNIST) { // Papernot'17's substitute is an MNIST model
             // the black-box attacker's own 150 images: the last test images, apart from the normal and seed groups
             LabeledImages attackerData = test.select(IntStream.range(Math.max(0, test.size() - 150), test.size()).toArray());
             attacks.put("black-box", BlackBoxSubstitute.builder().build().train(model, attackerData.features()));
         }
+        Map<String, String> names = new LinkedHashMap<>();
         for (Map.Entry<String, Attack> a : attacks.entrySet()) {
+            names.put(a.getKey(), a.getValue().name());
             Progress.log("ark4j: " + a.getKey() + " on " + seeds.size() + " seeds");
             AttackResult r = a.getValue() instanceof Jsma j ? j.run(model, seeds.features(), seeds.labels(), targets)
                     : a.getValue().run(model, seeds.features(), seeds.labels());
@@ -126,7 +129,7 @@ public final class MutationDetection implements Experiment {
                 g.put(a.getKey(), adv);
             }
         }
-        return new Groups(g);
+        return new Groups(g, names);
     }
 
     @Override
@@ -162,7 +165,7 @@ public final class MutationDetection implements Experiment {
         Table aucTable = Table.create("AUROC of the LCR, adversarial vs normal", StringColumn.create("attack"));
         Table detTable = Table.create("SPRT detection (ρ_h = " + MU + "·ρ_nr, σ = 0.1·ρ_nr, α = β = 0.05, at most " + profile.mutants() + " mutants)",
                 StringColumn.create("operator"), StringColumn.create("group"), DoubleColumn.create("declared adversarial"),
-                DoubleColumn.create("mean mutants used"), DoubleColumn.create("rho_nr"));
+                DoubleColumn.create("mean mutants used"), DoubleColumn.create("rho_nr"), DoubleColumn.create("samples per second"));
         groups.samples().keySet().forEach(k -> lcrTable.stringColumn("group").append(k));
         groups.samples().keySet().stream().skip(2).forEach(k -> aucTable.stringColumn("attack").append(k));
         Map<String, Map<String, double[]>> lcrByOperator = new LinkedHashMap<>();
@@ -183,17 +186,20 @@ public final class MutationDetection implements Experiment {
             lcrByOperator.put(src.getKey(), lcr);
 
             double rhoNr = MutationDetector.calibrate(src.getValue().labelChangeRate(calibration.features(), profile.mutants()));
-            MutationDetector detector = new MutationDetector(Sprt.forNormalRate(Math.max(rhoNr, 1e-3), MU), profile.mutants());
+            MutationDetector detector = MutationDetector.forNormalRate(rhoNr, MU, profile.mutants());
             for (Map.Entry<String, LabeledImages> g : groups.samples().entrySet()) {
                 if (g.getValue().size() == 0 || g.getKey().equals("wrong")) {
                     continue;
                 }
+                long t0 = System.nanoTime();
                 MutationDetector.Result r = detector.detect(src.getValue(), g.getValue().features());
+                double seconds = (System.nanoTime() - t0) / 1e9;
                 detTable.stringColumn("operator").append(src.getKey());
                 detTable.stringColumn("group").append(g.getKey());
                 detTable.doubleColumn("declared adversarial").append(r.adversarialShare());
                 detTable.doubleColumn("mean mutants used").append(r.meanMutantsUsed());
                 detTable.doubleColumn("rho_nr").append(rhoNr);
+                detTable.doubleColumn("samples per second").append(g.getValue().size() / seconds);
             }
         }
 
@@ -214,6 +220,7 @@ public final class MutationDetection implements Experiment {
                         + "by uniform noise.", dataset == Dataset.MNIST ? "LeNet-5" : "The Papernot CIFAR-10 net",
                 ModelMutation.describe(model.network()), profile.sizes(dataset).epochs(), train.size(), 100 * Accuracy.of(model, test),
                 test.size(), profile.mutants(), rate(), samples, calibration.size(), 100 * INPUT_RATE));
+        notes.add("Attacks: " + groups.attacks().values().stream().collect(java.util.stream.Collectors.joining("; ")) + ".");
         if (dataset == Dataset.CIFAR10) {
             notes.add("The paper's CIFAR-10 model is a GoogLeNet (90.5%); ours is the smaller Papernot net, on a JPEG re-encoding of "
                     + "CIFAR-10 (../shared/data/PROVENANCE.md). No black-box group: Papernot'17's substitute is an MNIST model.");

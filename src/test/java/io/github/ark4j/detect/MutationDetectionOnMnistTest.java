@@ -12,6 +12,8 @@ import io.github.ark4j.model.NetworkClassifier;
 import io.github.ark4j.model.TrainingConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
 import java.nio.file.Paths;
@@ -85,5 +87,18 @@ class MutationDetectionOnMnistTest {
             assertArrayEquals(a.labels(k, normal.features()), b.labels(k, normal.features()), "mutant " + k);
         }
         assertArrayEquals(Accuracy.predictions(model, normal.features()), a.reference(normal.features()), "the original is untouched");
+    }
+
+    @Test
+    void oneInputAtATimeMatchesTheBatchedDetectorOnRealMutants() {
+        MutantSet mutants = MutantSet.generate(model, ModelMutation.GF, 0.05, 60, 1200, 0.9, validation);
+        MutationDetector detector = MutationDetector.forNormalRate(0.03, 1.2, mutants.size());
+        INDArray x = Nd4j.concat(0, normal.first(10).features(), jsma.first(10).features());
+        MutationDetector.Result batched = detector.detect(mutants, x);
+        MutationDetector.Result single = detector.detectOneAtATime(mutants, x);
+        assertArrayEquals(batched.decisions(), single.decisions());
+        assertArrayEquals(batched.mutantsUsed(), single.mutantsUsed());
+        assertTrue(Arrays.stream(batched.decisions()).skip(10).filter(d -> d == Sprt.Decision.ADVERSARIAL).count() >= 5,
+                "JSMA inputs declared adversarial: " + Arrays.toString(batched.decisions()));
     }
 }

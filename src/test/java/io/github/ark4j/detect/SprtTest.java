@@ -5,6 +5,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -130,5 +131,24 @@ class SprtTest {
         // far above p1, H0 is (almost) never accepted: Wald's E[n] ≈ ln((1 − β)/α) / E[step]
         double asn = sprt.averageSampleNumber(0.5, 0);
         assertEquals(asn, usedAdversarial, 0.15 * asn, "mutants used at LCR 0.5");
+    }
+
+    @Test
+    void oneInputAtATimeGivesTheBatchedDecisions() {
+        int n = 60;
+        double[] rate = new double[n];
+        for (int i = 0; i < n; i++) {
+            rate[i] = i % 3 == 0 ? 0.5 : i % 3 == 1 ? 0.05 : 0.03;
+        }
+        INDArray x = Nd4j.arange(n).castTo(DataType.DOUBLE).reshape(n, 1);
+        MutationDetector detector = new MutationDetector(Sprt.forNormalRate(0.04, 1.2), 300);
+        BernoulliMutants mutants = new BernoulliMutants(rate, 300, 4);
+        MutationDetector.Result batched = detector.detect(mutants, x);
+        MutationDetector.Result single = detector.detectOneAtATime(mutants, x);
+        assertArrayEquals(batched.decisions(), single.decisions());
+        assertArrayEquals(batched.mutantsUsed(), single.mutantsUsed());
+        assertArrayEquals(batched.lcr(), single.lcr(), 0.0);
+        // the inputs drop out at different mutants, so the batch really shrinks along the way
+        assertTrue(Arrays.stream(batched.mutantsUsed()).distinct().count() > 5, Arrays.toString(batched.mutantsUsed()));
     }
 }
