@@ -67,7 +67,8 @@ public final class MutationBenchmark {
             return new Inputs(normal, new LabeledImages("FGSM eps " + epsilon, r.adversarial(), seeds.labels(), seeds.classes()).select(ok));
         }
 
-        INDArray features() {
+        /** The normal inputs followed by the FGSM ones. */
+        public INDArray features() {
             return Nd4j.concat(0, normal.features(), fgsm.features());
         }
     }
@@ -80,8 +81,6 @@ public final class MutationBenchmark {
                            LabeledImages calibration, Inputs inputs) {
         List<MutantRow> mutantRows = new ArrayList<>();
         List<DetectionRow> detectionRows = new ArrayList<>();
-        INDArray x = inputs.features();
-        int normal = inputs.normal().size();
         for (ModelMutation op : ModelMutation.values()) {
             long t0 = System.nanoTime();
             MutantSet set = MutantSet.generate(model, op, rate, mutants, 20 * mutants, 0.9, validation);
@@ -90,21 +89,31 @@ public final class MutationBenchmark {
             mutantRows.add(m);
 
             double rhoNr = MutationDetector.calibrate(set.labelChangeRate(calibration.features(), set.size()));
-            MutationDetector detector = MutationDetector.forNormalRate(rhoNr, mu, set.size());
-            long t1 = System.nanoTime();
-            MutationDetector.Result batched = detector.detect(set, x);
-            long t2 = System.nanoTime();
-            MutationDetector.Result single = detector.detectOneAtATime(set, x);
-            long t3 = System.nanoTime();
-            if (!Arrays.equals(batched.decisions(), single.decisions()) || !Arrays.equals(batched.mutantsUsed(), single.mutantsUsed())) {
-                throw new IllegalStateException(op + ": the batched and the one-at-a-time SPRT disagree");
-            }
-            DetectionRow d = new DetectionRow(dataset, op, (int) x.size(0), share(batched, 0, normal), share(batched, normal, (int) x.size(0)),
-                    batched.meanMutantsUsed(), (t2 - t1) / 1e9, (t3 - t2) / 1e9);
-            Progress.log(d.markdown());
+            DetectionRow d = detection(dataset, set, MutationDetector.forNormalRate(rhoNr, mu, set.size()), inputs);
             detectionRows.add(d);
         }
         return new Rows(mutantRows, detectionRows);
+    }
+
+    /**
+     * Times one detector on the inputs, batched and then one input at a time, and checks that both reach the same
+     * decisions with the same mutants ({@link IllegalStateException} otherwise).
+     */
+    public static DetectionRow detection(String dataset, MutantSet mutants, MutationDetector detector, Inputs inputs) {
+        INDArray x = inputs.features();
+        int normal = inputs.normal().size();
+        long t1 = System.nanoTime();
+        MutationDetector.Result batched = detector.detect(mutants, x);
+        long t2 = System.nanoTime();
+        MutationDetector.Result single = detector.detectOneAtATime(mutants, x);
+        long t3 = System.nanoTime();
+        if (!Arrays.equals(batched.decisions(), single.decisions()) || !Arrays.equals(batched.mutantsUsed(), single.mutantsUsed())) {
+            throw new IllegalStateException(mutants.operator() + ": the batched and the one-at-a-time SPRT disagree");
+        }
+        DetectionRow d = new DetectionRow(dataset, mutants.operator(), (int) x.size(0), share(batched, 0, normal),
+                share(batched, normal, (int) x.size(0)), batched.meanMutantsUsed(), (t2 - t1) / 1e9, (t3 - t2) / 1e9);
+        Progress.log(d.markdown());
+        return d;
     }
 
     private static double share(MutationDetector.Result r, int from, int to) {
