@@ -1,8 +1,9 @@
 package io.github.ark4j.detect;
 
+import io.github.ark4j.util.Progress;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.util.stream.IntStream;
+import java.util.Arrays;
 
 /**
  * A sequence of mutants that relabel a batch: model mutants ({@link MutantSet}) or input mutants
@@ -19,21 +20,43 @@ public interface Mutants {
     int[] labels(int k, INDArray x);
 
     /**
+     * Which of the first {@code count} mutants change each input's label: {@code changes[i][k]} is true when mutant k
+     * labels input i otherwise than the unmutated model. Each mutant labels the whole batch at once.
+     */
+    default boolean[][] labelChanges(INDArray x, int count) {
+        int[] ref = reference(x);
+        int m = Math.min(count, size());
+        boolean[][] changes = new boolean[ref.length][m];
+        try (Progress p = Progress.start("label changes of " + ref.length + " inputs", m, "mutants")) {
+            for (int k = 0; k < m; k++) {
+                int[] pred = labels(k, x);
+                for (int i = 0; i < ref.length; i++) {
+                    changes[i][k] = pred[i] != ref[i];
+                }
+                p.step(1, null);
+            }
+        }
+        return changes;
+    }
+
+    /**
      * Label change rate (Wang et al. ICSE 2019, eq. 1): per input, the share of the first {@code count} mutants whose
      * label differs from the unmutated one.
      */
     default double[] labelChangeRate(INDArray x, int count) {
-        int[] ref = reference(x);
-        int m = Math.min(count, size());
-        int[] changes = new int[ref.length];
-        for (int k = 0; k < m; k++) {
-            int[] pred = labels(k, x);
-            for (int i = 0; i < ref.length; i++) {
-                if (pred[i] != ref[i]) {
-                    changes[i]++;
+        return rates(labelChanges(x, count));
+    }
+
+    /** Per input, the share of true entries of its row of {@link #labelChanges}. */
+    static double[] rates(boolean[][] changes) {
+        return Arrays.stream(changes).mapToDouble(row -> {
+            int c = 0;
+            for (boolean b : row) {
+                if (b) {
+                    c++;
                 }
             }
-        }
-        return IntStream.range(0, ref.length).mapToDouble(i -> changes[i] / (double) m).toArray();
+            return c / (double) row.length;
+        }).toArray();
     }
 }

@@ -88,6 +88,35 @@ public final class MutationDetector {
         return new Result(decisions, used, lcr);
     }
 
+    /**
+     * The test on label changes already observed ({@code changes[i][k]}: mutant k changes input i's label, as
+     * {@link Mutants#labelChanges} gives them), for when every mutant's label is needed anyway (the LCR and AUROC of
+     * the experiments): the decisions and mutants used of {@link #detect} on the same mutants, with no forward pass.
+     * Rows shorter than the maximum end the test there, as running out of mutants does.
+     */
+    public Result decide(boolean[][] changes) {
+        int b = changes.length;
+        Sprt.Decision[] decision = new Sprt.Decision[b];
+        int[] used = new int[b];
+        double[] lcr = new double[b];
+        for (int i = 0; i < b; i++) {
+            int limit = Math.min(maxMutants, changes[i].length);
+            int z = 0;
+            int n = 0;
+            Sprt.Decision d = Sprt.Decision.UNDECIDED;
+            while (d == Sprt.Decision.UNDECIDED && n < limit) {
+                if (changes[i][n++]) {
+                    z++;
+                }
+                d = sprt.decide(z, n);
+            }
+            decision[i] = d == Sprt.Decision.UNDECIDED ? Sprt.Decision.NORMAL : d;
+            used[i] = n;
+            lcr[i] = n == 0 ? 0 : z / (double) n;
+        }
+        return new Result(decision, used, lcr);
+    }
+
     /** The batched test; {@code progress} (or null) advances one step per mutant. */
     private Result test(Mutants mutants, INDArray x, Progress progress) {
         int b = (int) x.size(0);

@@ -134,7 +134,7 @@ class SprtTest {
     }
 
     @Test
-    void oneInputAtATimeGivesTheBatchedDecisions() {
+    void oneInputAtATimeAndReplayedChangesGiveTheBatchedDecisions() {
         int n = 60;
         double[] rate = new double[n];
         for (int i = 0; i < n; i++) {
@@ -148,6 +148,10 @@ class SprtTest {
         assertArrayEquals(batched.decisions(), single.decisions());
         assertArrayEquals(batched.mutantsUsed(), single.mutantsUsed());
         assertArrayEquals(batched.lcr(), single.lcr(), 0.0);
+        MutationDetector.Result replayed = detector.decide(mutants.labelChanges(x, 300));
+        assertArrayEquals(batched.decisions(), replayed.decisions());
+        assertArrayEquals(batched.mutantsUsed(), replayed.mutantsUsed());
+        assertArrayEquals(batched.lcr(), replayed.lcr(), 0.0);
         // the inputs drop out at different mutants, so the batch really shrinks along the way
         assertTrue(Arrays.stream(batched.mutantsUsed()).distinct().count() > 5, Arrays.toString(batched.mutantsUsed()));
     }
