@@ -1,5 +1,7 @@
 package io.github.ark4j.data;
 
+import io.github.ark4j.util.AtomicFiles;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -84,7 +86,7 @@ public final class Downloader {
         boolean reachedAny = false;
         for (URI mirror : r.mirrors()) {
             URI uri = mirror.resolve(r.fileName());
-            Path tmp = Files.createTempFile(dest.getParent(), "." + r.fileName() + ".", ".part");
+            Path tmp = AtomicFiles.tempFile(dest.getParent(), "." + r.fileName() + ".", ".part");
             try {
                 HttpResponse<InputStream> resp = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(10)).GET().build(),
                         HttpResponse.BodyHandlers.ofInputStream());

@@ -6,6 +6,7 @@ import io.github.ark4j.engine.FastConvolution;
 import io.github.ark4j.model.Architecture;
 import io.github.ark4j.model.NetworkClassifier;
 import io.github.ark4j.model.TrainingConfig;
+import io.github.ark4j.util.AtomicFiles;
 import io.github.ark4j.util.Progress;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -281,7 +282,7 @@ public final class TorchPeer {
             }
             Path gz = mnist.resolve(name + ".gz");
             Path plain = mnist.resolve(name);
-            Path tmp = Files.createTempFile(dest, "." + name, ".part");
+            Path tmp = AtomicFiles.tempFile(dest, "." + name + ".", ".part");
             try {
                 if (Files.exists(gz)) {
                     try (InputStream in = new GZIPInputStream(Files.newInputStream(gz)); OutputStream o = Files.newOutputStream(tmp)) {

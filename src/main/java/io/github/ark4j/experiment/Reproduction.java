@@ -98,7 +98,7 @@ public final class Reproduction {
 
     private void write(Experiment e, Experiment.Outcome o, double minutes) throws IOException {
         Files.createDirectories(out);
-        Path tmp = Files.createTempDirectory(out, "." + e.name() + ".");
+        Path tmp = AtomicFiles.tempDirectory(out, "." + e.name() + ".");
         try {
             StringBuilder md = new StringBuilder();
             md.append("# ").append(e.title()).append("\n\n");

@@ -2,9 +2,11 @@ package io.github.ark4j.util;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Nothing half-written: every file the kit produces (models, tables, figures, reports) is written to a temporary
@@ -30,12 +32,38 @@ public final class AtomicFiles {
         String name = file.getFileName().toString();
         int dot = name.lastIndexOf('.');
         String suffix = dot > 0 ? name.substring(dot) : ".part";
-        Path tmp = Files.createTempFile(dir, "." + name + ".", ".part" + suffix);
+        Path tmp = tempFile(dir, "." + name + ".", ".part" + suffix);
         try {
             writer.write(tmp);
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * A new, empty file {@code dir/prefix<random>suffix} with the permissions of any other new file (the umask's):
+     * {@link Files#createTempFile} makes it private to the owner (0600), and that would stay with the file once it is
+     * moved into place — reports and models unreadable by the rest of a course's group.
+     */
+    public static Path tempFile(Path dir, String prefix, String suffix) throws IOException {
+        while (true) {
+            try {
+                return Files.createFile(dir.resolve(prefix + Long.toUnsignedString(ThreadLocalRandom.current().nextLong()) + suffix));
+            } catch (FileAlreadyExistsException taken) {
+                // another writer drew the same name: draw again
+            }
+        }
+    }
+
+    /** A new, empty folder {@code dir/prefix<random>} with the umask's permissions, for the same reason as {@link #tempFile}. */
+    public static Path tempDirectory(Path dir, String prefix) throws IOException {
+        while (true) {
+            try {
+                return Files.createDirectory(dir.resolve(prefix + Long.toUnsignedString(ThreadLocalRandom.current().nextLong())));
+            } catch (FileAlreadyExistsException taken) {
+                // another writer drew the same name: draw again
+            }
         }
     }
 
