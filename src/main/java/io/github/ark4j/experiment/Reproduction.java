@@ -33,16 +33,35 @@ import java.util.stream.Stream;
 public final class Reproduction {
     /** Every experiment, in notebook order. */
     public static List<Experiment> all() {
-        return List.of(new FgsmMnist(), new JsmaMnist(), new Distillation(Dataset.MNIST), new Distillation(Dataset.CIFAR10),
+        return all(null);
+    }
+
+    /** Every experiment, the distillation sweeps at {@code temperatures} (null: the profile's). */
+    static List<Experiment> all(double[] temperatures) {
+        return List.of(new FgsmMnist(), new JsmaMnist(), distillation(Dataset.MNIST, temperatures), distillation(Dataset.CIFAR10, temperatures),
                 new DistillationNotRobustMnist(), new MutationDetection(Dataset.MNIST), new MutationDetection(Dataset.CIFAR10));
+    }
+
+    private static Distillation distillation(Dataset dataset, double[] temperatures) {
+        return temperatures == null ? new Distillation(dataset) : new Distillation(dataset, temperatures);
     }
 
     private final Profile profile;
     private final Path out;
+    private final double[] temperatures;
 
     public Reproduction(Profile profile, Path out) {
+        this(profile, out, null);
+    }
+
+    /**
+     * A reproduction whose distillation sweeps run at {@code temperatures} instead of the profile's (null: the
+     * profile's); the other experiments are unaffected.
+     */
+    public Reproduction(Profile profile, Path out, double[] temperatures) {
         this.profile = profile;
         this.out = out;
+        this.temperatures = temperatures == null ? null : temperatures.clone();
     }
 
     /**
@@ -52,7 +71,7 @@ public final class Reproduction {
      */
     public int run(List<String> only) throws IOException {
         int failed = 0;
-        for (Experiment e : plan(only)) {
+        for (Experiment e : plan(only, temperatures)) {
             Progress.log("ark4j reproduce: " + e.name() + " (" + profile + " profile) — " + e.title());
             long t0 = System.nanoTime();
             Experiment.Outcome o = e.run(profile);
@@ -69,11 +88,16 @@ public final class Reproduction {
 
     /** The experiments {@link #run} runs: the named ones, or all whose dataset is present (the others logged as skipped). */
     static List<Experiment> plan(List<String> only) {
+        return plan(only, null);
+    }
+
+    /** {@link #plan(List)} with the distillation sweeps at {@code temperatures} (null: the profile's). */
+    static List<Experiment> plan(List<String> only, double[] temperatures) {
         if (only != null && !only.isEmpty()) {
-            return select(only);
+            return select(only, temperatures);
         }
         List<Experiment> runnable = new ArrayList<>();
-        for (Experiment e : all()) {
+        for (Experiment e : all(temperatures)) {
             if (e.dataset().present()) {
                 runnable.add(e);
             } else {
@@ -84,13 +108,10 @@ public final class Reproduction {
         return runnable;
     }
 
-    static List<Experiment> select(List<String> only) {
-        if (only == null || only.isEmpty()) {
-            return all();
-        }
+    private static List<Experiment> select(List<String> only, double[] temperatures) {
         List<Experiment> chosen = new ArrayList<>();
         for (String name : only) {
-            chosen.add(all().stream().filter(e -> e.name().equals(name)).findFirst().orElseThrow(() -> new IllegalArgumentException(
+            chosen.add(all(temperatures).stream().filter(e -> e.name().equals(name)).findFirst().orElseThrow(() -> new IllegalArgumentException(
                     "--only: no experiment named '" + name + "'; expected one of " + all().stream().map(Experiment::name).toList())));
         }
         return chosen;

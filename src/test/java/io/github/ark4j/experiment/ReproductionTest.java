@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,6 +46,26 @@ class ReproductionTest {
         List<String> planned = names(Reproduction.plan(List.of()));
         assertEquals(7, planned.size());
         assertTrue(planned.containsAll(List.of("distillation-cifar10", "mutation-cifar10")));
+    }
+
+    @Test
+    void chosenTemperaturesReplaceTheProfilesInBothSweepsOnly() {
+        List<Experiment> planned = Reproduction.plan(List.of("distillation-cifar10", "distillation-mnist", "mutation-mnist"), new double[]{100, 20, 100});
+        assertArrayEquals(new double[]{20, 100}, ((Distillation) planned.get(0)).temperatures(Profile.FULL));
+        assertArrayEquals(new double[]{20, 100}, ((Distillation) planned.get(1)).temperatures(Profile.QUICK));
+        assertEquals("mutation-mnist", planned.get(2).name());
+        Distillation profiles = (Distillation) Reproduction.plan(List.of("distillation-cifar10")).get(0);
+        assertArrayEquals(Profile.FULL.temperatures(Dataset.CIFAR10), profiles.temperatures(Profile.FULL));
+    }
+
+    @Test
+    void aTemperatureThatIsNotPositiveIsRejectedByName() {
+        for (double bad : new double[]{0, -1, Double.NaN, Double.POSITIVE_INFINITY}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Reproduction.plan(List.of("distillation-mnist"), new double[]{20, bad}));
+            assertTrue(e.getMessage().contains("temperatures") && e.getMessage().contains(String.valueOf(bad)), e.getMessage());
+        }
+        assertThrows(IllegalArgumentException.class, () -> new Distillation(Dataset.MNIST, new double[0]));
     }
 
     @Test
