@@ -16,11 +16,13 @@ public final class Fgsm implements Attack {
     private final double epsilon;
     private final Norm norm;
     private final double temperature;
+    private final boolean exactDirection;
 
     private Fgsm(Builder b) {
         this.epsilon = b.epsilon;
         this.norm = b.norm;
         this.temperature = b.temperature;
+        this.exactDirection = b.exactDirection;
     }
 
     public static Builder builder() {
@@ -33,13 +35,13 @@ public final class Fgsm implements Attack {
 
     @Override
     public String name() {
-        return String.format(Locale.ROOT, "FGSM(eps=%s, %s)", epsilon, norm);
+        return String.format(Locale.ROOT, "FGSM(eps=%s, %s%s)", epsilon, norm, exactDirection ? ", exact direction" : "");
     }
 
     /** The perturbation before clipping to [0,1]: ε·sign(g) (L∞) or ε·g/‖g‖ (L2). */
     public INDArray perturbation(Classifier model, INDArray x, int[] labels, int[] targets) {
         AttackInputs.validate(model, x, labels, targets);
-        return Steps.scaledStep(Steps.ascent(model, x, labels, targets, temperature), epsilon, norm);
+        return Steps.scaledStep(Steps.ascent(model, x, labels, targets, temperature, exactDirection), epsilon, norm);
     }
 
     @Override
@@ -47,7 +49,7 @@ public final class Fgsm implements Attack {
         AttackInputs.validate(model, x, labels, targets);
         long t0 = System.nanoTime();
         int[] before = model.predict(x);
-        INDArray adv = Steps.clip(Steps.scaledStep(Steps.ascent(model, x, labels, targets, temperature), epsilon, norm).addi(x));
+        INDArray adv = Steps.clip(Steps.scaledStep(Steps.ascent(model, x, labels, targets, temperature, exactDirection), epsilon, norm).addi(x));
         int[] after = model.predict(adv);
         int[] iterations = new int[labels.length];
         java.util.Arrays.fill(iterations, 1);
@@ -58,6 +60,7 @@ public final class Fgsm implements Attack {
         private double epsilon = 0.3;
         private Norm norm = Norm.LINF;
         private double temperature = 1;
+        private boolean exactDirection;
 
         /** Budget ε in [0, 1] for L∞, ≥ 0 for L2. */
         public Builder epsilon(double v) {
@@ -73,6 +76,17 @@ public final class Fgsm implements Attack {
         /** Temperature of the softmax inside the loss whose gradient is followed. */
         public Builder temperature(double v) {
             temperature = AttackInputs.inRange("temperature", v, 0, Double.MAX_VALUE, true);
+            return this;
+        }
+
+        /**
+         * Follow the loss gradient's exact direction (false, the default: the float32 loss gradient, as PyTorch-based
+         * peers such as IBM ART compute it). On a confident net the float32 term p_y − 1 of ∂L/∂Z rounds to 0 and the
+         * sign of the input gradient differs from the exact one in many pixels; true computes ∂L/∂Z rescaled per
+         * sample without that cancellation ({@code Steps.rescaledLossWeights}), which sign(·) and ·/‖·‖ do not see.
+         */
+        public Builder exactDirection(boolean v) {
+            exactDirection = v;
             return this;
         }
 

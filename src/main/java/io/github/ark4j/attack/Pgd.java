@@ -27,6 +27,7 @@ public final class Pgd implements Attack {
     private final boolean earlyStop;
     private final long seed;
     private final double temperature;
+    private final boolean exactDirection;
 
     private Pgd(Builder b) {
         this.epsilon = b.epsilon;
@@ -37,6 +38,7 @@ public final class Pgd implements Attack {
         this.earlyStop = b.earlyStop;
         this.seed = b.seed;
         this.temperature = b.temperature;
+        this.exactDirection = b.exactDirection;
     }
 
     /** PGD with a random start. */
@@ -51,7 +53,8 @@ public final class Pgd implements Attack {
 
     @Override
     public String name() {
-        return String.format(Locale.ROOT, "%s(eps=%s, step=%s, iter=%d, %s)", randomStart ? "PGD" : "BIM", epsilon, stepSize, iterations, norm);
+        return String.format(Locale.ROOT, "%s(eps=%s, step=%s, iter=%d, %s%s)", randomStart ? "PGD" : "BIM", epsilon, stepSize, iterations, norm,
+                exactDirection ? ", exact direction" : "");
     }
 
     @Override
@@ -74,7 +77,7 @@ public final class Pgd implements Attack {
         for (int it = 0; it < iterations && active.length > 0; it++) {
             INDArray xa = Steps.rows(adv, active);
             INDArray x0 = Steps.rows(x, active);
-            INDArray g = Steps.ascent(model, xa, Steps.subset(labels, active), Steps.subset(targets, active), temperature);
+            INDArray g = Steps.ascent(model, xa, Steps.subset(labels, active), Steps.subset(targets, active), temperature, exactDirection);
             INDArray next = Steps.project(xa.addi(Steps.scaledStep(g, stepSize, norm)), x0, epsilon, norm);
             Steps.putRows(adv, active, next);
             for (int i : active) {
@@ -113,6 +116,7 @@ public final class Pgd implements Attack {
         private boolean earlyStop = true;
         private long seed = 1;
         private double temperature = 1;
+        private boolean exactDirection;
 
         public Builder epsilon(double v) {
             epsilon = AttackInputs.inRange("epsilon", v, 0, Double.MAX_VALUE, false);
@@ -151,6 +155,17 @@ public final class Pgd implements Attack {
 
         public Builder temperature(double v) {
             temperature = AttackInputs.inRange("temperature", v, 0, Double.MAX_VALUE, true);
+            return this;
+        }
+
+        /**
+         * Follow the loss gradient's exact direction (false, the default: the float32 loss gradient, as PyTorch-based
+         * peers such as IBM ART compute it). On a confident net the float32 term p_y − 1 of ∂L/∂Z rounds to 0 and the
+         * sign of the input gradient differs from the exact one in many pixels; true computes ∂L/∂Z rescaled per
+         * sample without that cancellation ({@code Steps.rescaledLossWeights}), which sign(·) and ·/‖·‖ do not see.
+         */
+        public Builder exactDirection(boolean v) {
+            exactDirection = v;
             return this;
         }
 

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -42,6 +43,51 @@ class GradientAttacksTest {
             assertTrue(li <= 0.1 + 1e-7);
         }
         assertTrue(r.adversarial().minNumber().doubleValue() >= 0 && r.adversarial().maxNumber().doubleValue() <= 1);
+    }
+
+    @Test
+    void theExactDirectionIsTheLossGradientsDirectionWhereNothingCancels() {
+        LinearSoftmax m = model();
+        INDArray x = inputs(8);
+        int[] y = {0, 1, 2, 0, 1, 2, 0, 1};
+        int[] t = {1, 2, 0, 2, 0, 1, 1, 0};
+        for (int[] targets : new int[][]{null, t}) {
+            assertEquals(Fgsm.builder().epsilon(0.1).build().perturbation(m, x, y, targets),
+                    Fgsm.builder().epsilon(0.1).exactDirection(true).build().perturbation(m, x, y, targets));
+            INDArray l2 = Fgsm.builder().epsilon(0.5).norm(Norm.L2).build().perturbation(m, x, y, targets);
+            INDArray exactL2 = Fgsm.builder().epsilon(0.5).norm(Norm.L2).exactDirection(true).build().perturbation(m, x, y, targets);
+            assertEquals(0, Transforms.abs(l2.sub(exactL2)).maxNumber().doubleValue(), 1e-5);
+        }
+    }
+
+    /**
+     * A linear softmax net so confident that p_y rounds to 1 even in double: the exact loss gradient is
+     * Σ_{k≠y} p_k (W_k − W_y), dominated by the runner-up class j when its logit is far above the third's, so FGSM must
+     * step along sign(W_j − W_y) — towards the runner-up and away from the true class.
+     */
+    @Test
+    void onASaturatedNetTheExactDirectionStepsTowardsTheRunnerUp() {
+        LinearSoftmax base = model();
+        LinearSoftmax m = new LinearSoftmax(base.w.mul(400), base.b, SHAPE);
+        int n = 32;
+        INDArray x = inputs(n);
+        INDArray z = m.logits(x);
+        int[] y = m.predict(x);
+        INDArray delta = Fgsm.builder().epsilon(0.1).exactDirection(true).build().perturbation(m, x, y, null);
+        int checked = 0;
+        for (int i = 0; i < n; i++) {
+            int a = (y[i] + 1) % 3;
+            int b = (y[i] + 2) % 3;
+            int runnerUp = z.getDouble(i, a) >= z.getDouble(i, b) ? a : b;
+            int third = a + b - runnerUp;
+            if (z.getDouble(i, y[i]) - z.getDouble(i, runnerUp) < 40 || z.getDouble(i, runnerUp) - z.getDouble(i, third) < 40) {
+                continue; // not the saturated case this test is about
+            }
+            INDArray expected = Transforms.sign(m.w.getRow(runnerUp).sub(m.w.getRow(y[i]))).muli(0.1).reshape(SHAPE).castTo(DataType.FLOAT);
+            assertEquals(expected, delta.get(NDArrayIndex.point(i)).castTo(DataType.FLOAT), "sample " + i);
+            checked++;
+        }
+        assertTrue(checked >= 5, "only " + checked + " of " + n + " samples are saturated with a clear runner-up");
     }
 
     @Test
