@@ -45,13 +45,16 @@ public final class FgsmMnist implements Experiment {
         LabeledImages test = profile.mnistTest();
         double clean = Accuracy.of(model, test);
         Table curve = FgsmCurve.run(model, test, EPSILONS);
+        // the same FGSM along the loss gradient's exact direction (no float32 cancellation of p_y − 1), same images
+        AttackResult exact = Fgsm.builder().epsilon(0.3).exactDirection(true).build().run(model, test.features(), test.labels());
 
         LabeledImages attacked = test.first(profile.attackSamples());
         List<Table> summaries = new ArrayList<>();
         AttackResult bim = Pgd.bim().build().run(model, attacked.features(), attacked.labels());
         AttackResult pgd = Pgd.builder().build().run(model, attacked.features(), attacked.labels());
         AttackResult fgsm = Fgsm.builder().epsilon(0.3).build().run(model, attacked.features(), attacked.labels());
-        for (AttackResult r : List.of(fgsm, bim, pgd)) {
+        AttackResult fgsmExact = Fgsm.builder().epsilon(0.3).exactDirection(true).build().run(model, attacked.features(), attacked.labels());
+        for (AttackResult r : List.of(fgsm, fgsmExact, bim, pgd)) {
             summaries.add(r.summary(attacked.labels()));
         }
         Table summary = summaries.get(0).copy();
@@ -60,13 +63,18 @@ public final class FgsmMnist implements Experiment {
 
         List<Claim> claims = List.of(
                 Claim.shareAtLeast("clean test accuracy", "99.51% (−1.0 point)", clean, 0.9851),
-                Claim.shareAtMost("accuracy under FGSM, eps 0.3 (issue target; IBM ART peer: 20.4%)", "20.4% (ART peer)",
-                        FgsmCurve.accuracyAt(curve, 0.3), 0.20),
+                Claim.shareAtMost("accuracy under FGSM, eps 0.3, float32 loss gradient as the IBM ART peer computes it (issue target)",
+                        "20.4% (ART peer)", FgsmCurve.accuracyAt(curve, 0.3), 0.20),
+                Claim.shareAtMost("accuracy under FGSM, eps 0.3, exact direction (issue target)", "20.4% (ART peer)",
+                        exact.adversarialAccuracy(test.labels()), 0.20),
                 Claim.shareAtLeast("BIM success, eps 0.3, step 0.01, 40 iterations", "98.0% (ART peer)", bim.successRate(attacked.labels()), 0.93),
                 Claim.shareAtLeast("PGD success, same, random start", "99.0% (ART peer)", pgd.successRate(attacked.labels()), 0.94));
         String note = String.format(Locale.ROOT, "Goodfellow'15 reports 89.4%% error at eps 0.25 for a maxout net (99.9%% for a "
                 + "shallow softmax); ours, a convolutional net, has %.1f%% error at eps 0.25: the same phenomenon, not the same model.",
-                100 * (1 - FgsmCurve.accuracyAt(curve, 0.25)));
+                100 * (1 - FgsmCurve.accuracyAt(curve, 0.25)))
+                + " The curve follows the float32 loss gradient, as PyTorch-based peers compute it; on a confident sample its "
+                + "term p_y − 1 rounds to 0 and the sign of many pixels' gradient flips. FGSM along the exact direction "
+                + "(Fgsm.Builder.exactDirection) takes the same step size ε = 0.3; its accuracy is the claim beside it.";
         Map<String, Table> tables = new LinkedHashMap<>();
         tables.put("fgsm-curve", curve);
         tables.put("attacks-eps-0.3", summary);
