@@ -158,12 +158,7 @@ public final class Pgd implements Attack {
             return this;
         }
 
-        /**
-         * Follow the loss gradient's exact direction (false, the default: the float32 loss gradient, as PyTorch-based
-         * peers such as IBM ART compute it). On a confident net the float32 term p_y − 1 of ∂L/∂Z rounds to 0 and the
-         * sign of the input gradient differs from the exact one in many pixels; true computes ∂L/∂Z rescaled per
-         * sample without that cancellation ({@code Steps.rescaledLossWeights}), which sign(·) and ·/‖·‖ do not see.
-         */
+        /** Each step along the loss gradient's exact direction, as {@link Fgsm.Builder#exactDirection} (default false). */
         public Builder exactDirection(boolean v) {
             exactDirection = v;
             return this;

@@ -15,6 +15,8 @@ final class Steps {
     /**
      * The direction that increases the attacker's objective: +∇ₓ L(x, y) untargeted, −∇ₓ L(x, t) targeted, with L the
      * cross-entropy at temperature T (Goodfellow et al. 2015, eq. (3); Kurakin et al. 2016 for the targeted form).
+     * With {@code exactDirection} the same direction times a positive factor per sample ({@link #rescaledLossWeights}),
+     * else the model's float32 loss gradient.
      */
     static INDArray ascent(Classifier model, INDArray x, int[] labels, int[] targets, double temperature, boolean exactDirection) {
         int[] towards = targets == null ? labels : targets;
