@@ -83,7 +83,7 @@ public final class Fgsm implements Attack {
          * Follow the loss gradient's exact direction (false, the default: the float32 loss gradient, as PyTorch-based
          * peers such as IBM ART compute it). On a confident net the float32 term p_y − 1 of ∂L/∂Z rounds to 0 and the
          * sign of the input gradient differs from the exact one in many pixels; true computes ∂L/∂Z rescaled per
-         * sample without that cancellation ({@code Steps.rescaledLossWeights}), which sign(·) and ·/‖·‖ do not see.
+         * sample without that cancellation ({@link Classifier#lossDirection}), which sign(·) and ·/‖·‖ do not see.
          */
         public Builder exactDirection(boolean v) {
             exactDirection = v;

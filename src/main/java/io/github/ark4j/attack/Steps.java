@@ -2,7 +2,6 @@ package io.github.ark4j.attack;
 
 import io.github.ark4j.data.LabeledImages;
 import io.github.ark4j.model.Classifier;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -15,30 +14,14 @@ final class Steps {
     /**
      * The direction that increases the attacker's objective: +∇ₓ L(x, y) untargeted, −∇ₓ L(x, t) targeted, with L the
      * cross-entropy at temperature T (Goodfellow et al. 2015, eq. (3); Kurakin et al. 2016 for the targeted form).
-     * With {@code exactDirection} the same direction times a positive factor per sample ({@link #rescaledLossWeights}),
+     * With {@code exactDirection} the same direction times a positive factor per sample ({@link Classifier#lossDirection}),
      * else the model's float32 loss gradient.
      */
     static INDArray ascent(Classifier model, INDArray x, int[] labels, int[] targets, double temperature, boolean exactDirection) {
         int[] towards = targets == null ? labels : targets;
-        INDArray y = LabeledImages.oneHot(towards, model.classes());
-        INDArray g = exactDirection ? model.logitGradient(x, rescaledLossWeights(model.logits(x), y, temperature).castTo(x.dataType()))
-                : model.lossGradient(x, y.castTo(x.dataType()), temperature);
+        INDArray y = LabeledImages.oneHot(towards, model.classes()).castTo(x.dataType());
+        INDArray g = exactDirection ? model.lossDirection(x, y, temperature) : model.lossGradient(x, y, temperature);
         return targets == null ? g : g.negi();
-    }
-
-    /**
-     * ∂L/∂Z = (softmax(Z/T) − y)/T for one-hot y, times a positive factor per sample, computed so that no term
-     * cancels or underflows. With m the largest logit of the other classes, the weights are e_k = exp((Z_k − m)/T) for
-     * k ≠ y and −Σ_{k≠y} e_k for y: (p_k − y_k)·S·exp(−m/T)/T with S = Σ_j exp(Z_j/T), since p_y − 1 = −Σ_{k≠y} p_k.
-     * Computed directly, a confident sample's p_y rounds to 1, its term p_y − 1 vanishes while the others stay, and
-     * the input gradient turns towards Σ_{k≠y} p_k ∇Z_k instead of Σ_{k≠y} p_k (∇Z_k − ∇Z_y).
-     */
-    static INDArray rescaledLossWeights(INDArray logits, INDArray oneHot, double temperature) {
-        INDArray y = oneHot.castTo(DataType.DOUBLE);
-        // the target class pushed to −∞ (−MAX_VALUE/2 stays finite when logits are added) so that it drops out of the max
-        INDArray others = logits.castTo(DataType.DOUBLE).divi(temperature).addi(y.mul(-Double.MAX_VALUE / 2));
-        INDArray e = Transforms.exp(others.subiColumnVector(others.max(1).reshape(-1, 1)), false);
-        return e.subi(y.mulColumnVector(e.sum(1).reshape(-1, 1)));
     }
 
     /** ε·sign(g) for L∞, ε·g/‖g‖₂ (per sample) for L2. */

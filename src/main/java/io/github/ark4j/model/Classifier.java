@@ -41,6 +41,15 @@ public interface Classifier {
      */
     INDArray lossGradient(INDArray x, INDArray labels, double temperature);
 
+    /**
+     * The direction of {@link #lossGradient} for one-hot labels, each row times a positive factor, computed without the
+     * float32 cancellation of p_y − 1 on confident samples ({@link TemperatureCrossEntropy#rescaledGradient}): what
+     * sign(·) and ·/‖·‖ steps need, exactly.
+     */
+    default INDArray lossDirection(INDArray x, INDArray oneHot, double temperature) {
+        return logitGradient(x, TemperatureCrossEntropy.rescaledGradient(logits(x), oneHot, temperature).castTo(x.dataType()));
+    }
+
     /** ∂F_j/∂x for the probability of class j[b] of each sample at temperature T. */
     INDArray probabilityGradient(INDArray x, int[] classOfSample, double temperature);
 

@@ -112,6 +112,14 @@ public final class NetworkClassifier implements Classifier {
         return backward(eps);
     }
 
+    /** {@inheritDoc} One forward and one backward pass, as {@link #lossGradient}. */
+    @Override
+    public INDArray lossDirection(INDArray x, INDArray oneHot, double temperature) {
+        INDArray z = forward(x);
+        requireWeights(x, oneHot);
+        return backward(TemperatureCrossEntropy.rescaledGradient(z, oneHot, temperature).castTo(z.dataType()));
+    }
+
     @Override
     public INDArray probabilityGradient(INDArray x, int[] classOfSample, double temperature) {
         INDArray z = forward(x);

@@ -3,6 +3,7 @@ package io.github.ark4j.model;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -71,6 +72,21 @@ public final class TemperatureCrossEntropy implements ILossFunction {
     }
 
     /** softmax(z/T) row by row, shifted by the row maximum (a new array). */
+    /**
+     * ∂L/∂Z = (softmax(Z/T) − y)/T for one-hot y, times a positive factor per sample, computed so that no term
+     * cancels or underflows. With m the largest logit of the other classes, the weights are e_k = exp((Z_k − m)/T) for
+     * k ≠ y and −Σ_{k≠y} e_k for y: (p_k − y_k)·S·exp(−m/T)/T with S = Σ_j exp(Z_j/T), since p_y − 1 = −Σ_{k≠y} p_k.
+     * Computed directly, a confident sample's p_y rounds to 1, its term p_y − 1 vanishes while the others stay, and
+     * the input gradient turns towards Σ_{k≠y} p_k ∇Z_k instead of Σ_{k≠y} p_k (∇Z_k − ∇Z_y). In double precision.
+     */
+    public static INDArray rescaledGradient(INDArray z, INDArray oneHot, double temperature) {
+        INDArray y = oneHot.castTo(DataType.DOUBLE);
+        // the labelled class pushed to −∞ (−MAX_VALUE/2 stays finite when logits are added) so that it drops out of the max
+        INDArray others = z.castTo(DataType.DOUBLE).divi(temperature).addi(y.mul(-Double.MAX_VALUE / 2));
+        INDArray e = Transforms.exp(others.subiColumnVector(others.max(true, 1)), false);
+        return e.subi(y.mulColumnVector(e.sum(true, 1)));
+    }
+
     public static INDArray softmax(INDArray z, double temperature) {
         INDArray s = z.div(temperature);
         s.subiColumnVector(s.max(true, 1));

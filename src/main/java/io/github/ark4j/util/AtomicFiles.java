@@ -47,20 +47,22 @@ public final class AtomicFiles {
      * moved into place — reports and models unreadable by the rest of a course's group.
      */
     public static Path tempFile(Path dir, String prefix, String suffix) throws IOException {
-        while (true) {
-            try {
-                return Files.createFile(dir.resolve(prefix + Long.toUnsignedString(ThreadLocalRandom.current().nextLong()) + suffix));
-            } catch (FileAlreadyExistsException taken) {
-                // another writer drew the same name: draw again
-            }
-        }
+        return createUnique(dir, prefix, suffix, Files::createFile);
     }
 
     /** A new, empty folder {@code dir/prefix<random>} with the umask's permissions, for the same reason as {@link #tempFile}. */
     public static Path tempDirectory(Path dir, String prefix) throws IOException {
+        return createUnique(dir, prefix, "", Files::createDirectory);
+    }
+
+    private interface Creator {
+        Path create(Path path) throws IOException;
+    }
+
+    private static Path createUnique(Path dir, String prefix, String suffix, Creator creator) throws IOException {
         while (true) {
             try {
-                return Files.createDirectory(dir.resolve(prefix + Long.toUnsignedString(ThreadLocalRandom.current().nextLong())));
+                return creator.create(dir.resolve(prefix + Long.toUnsignedString(ThreadLocalRandom.current().nextLong()) + suffix));
             } catch (FileAlreadyExistsException taken) {
                 // another writer drew the same name: draw again
             }
