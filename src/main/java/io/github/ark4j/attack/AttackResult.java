@@ -2,6 +2,7 @@ package io.github.ark4j.attack;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -9,6 +10,7 @@ import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * What an attack produced: the adversarial inputs (inside [0,1]), per-sample success, predictions before and after,
@@ -31,6 +33,37 @@ public record AttackResult(String attack, INDArray adversarial, boolean[] succes
             success[i] = targets == null ? after[i] != labels[i] : after[i] == targets[i];
         }
         return new AttackResult(attack, adversarial, success, before, after, l0, l2, linf, iterations, seconds);
+    }
+
+    /** Joins the results of consecutive batches of one attack into one result (times add up). */
+    public static AttackResult concat(List<AttackResult> parts) {
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
+        int n = parts.stream().mapToInt(AttackResult::size).sum();
+        boolean[] success = new boolean[n];
+        int[] before = new int[n];
+        int[] after = new int[n];
+        int[] iterations = new int[n];
+        double[] l0 = new double[n];
+        double[] l2 = new double[n];
+        double[] linf = new double[n];
+        double seconds = 0;
+        int o = 0;
+        for (AttackResult r : parts) {
+            int m = r.size();
+            System.arraycopy(r.success(), 0, success, o, m);
+            System.arraycopy(r.before(), 0, before, o, m);
+            System.arraycopy(r.after(), 0, after, o, m);
+            System.arraycopy(r.iterations(), 0, iterations, o, m);
+            System.arraycopy(r.l0(), 0, l0, o, m);
+            System.arraycopy(r.l2(), 0, l2, o, m);
+            System.arraycopy(r.linf(), 0, linf, o, m);
+            seconds += r.seconds();
+            o += m;
+        }
+        INDArray adv = Nd4j.concat(0, parts.stream().map(AttackResult::adversarial).toArray(INDArray[]::new));
+        return new AttackResult(parts.get(0).attack(), adv, success, before, after, l0, l2, linf, iterations, seconds);
     }
 
     public int size() {

@@ -31,6 +31,9 @@ public final class DistillationMetrics {
      */
     public static final Jsma JSMA_F_UNBOUNDED = Jsma.builder().output(Jsma.Output.PROBABILITIES).temperature(1).gamma(1).build();
 
+    /** Samples per attack batch of the distillation measurements: the progress bar advances per batch. */
+    public static final int ATTACK_BATCH = 100;
+
     /**
      * JSMA-F on a set of correctly classified samples.
      *
@@ -142,8 +145,8 @@ public final class DistillationMetrics {
 
     /** JSMA-F with a seeded random target per sample against the model at T = 1. */
     public static JsmaF jsmaF(Classifier model, LabeledImages samples, long seed) {
-        AttackResult r = JSMA_F_UNBOUNDED.run(model, samples.features(), samples.labels(),
-                Jsma.randomTargets(samples.labels(), samples.classes(), seed));
+        AttackResult r = JSMA_F_UNBOUNDED.runInBatches(model, samples.features(), samples.labels(),
+                Jsma.randomTargets(samples.labels(), samples.classes(), seed), ATTACK_BATCH);
         long n = r.adversarial().length() / r.size();
         int budget = (int) Math.floor(GAMMA * n + 1e-9);
         int ok = 0;

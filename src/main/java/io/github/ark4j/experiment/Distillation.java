@@ -152,7 +152,8 @@ public final class Distillation implements Experiment {
         double acc = Accuracy.of(c, test);
         LabeledImages samples = Accuracy.correctlyClassified(c, test, attackSamples);
         DistillationMetrics.JsmaF f = DistillationMetrics.jsmaF(c, samples, 1);
-        AttackResult z = Jsma.builder().build().run(c, samples.features(), samples.labels(), Jsma.randomTargets(samples.labels(), 10, 1));
+        AttackResult z = Jsma.builder().build().runInBatches(c, samples.features(), samples.labels(), Jsma.randomTargets(samples.labels(), 10, 1),
+                DistillationMetrics.ATTACK_BATCH);
         LabeledImages gradSamples = samples.first(Math.min(100, samples.size()));
         DistillationMetrics.Amplitude a = DistillationMetrics.gradientAmplitude(c, gradSamples.features());
         double logitL1 = Transforms.abs(c.logits(gradSamples.features()), true).sum(1).meanNumber().doubleValue();
@@ -181,9 +182,11 @@ public final class Distillation implements Experiment {
         double[] t = distilled.stream().mapToDouble(Row::temperature).toArray();
         XYChart c = Charts.line(title, "distillation temperature T (log scale)", yTitle);
         c.getStyler().setXAxisLogarithmic(true);
+        c.getStyler().setYAxisDecimalPattern("0.###");
         c.addSeries("distilled", t, distilled.stream().mapToDouble(y).toArray());
         double base = y.applyAsDouble(rows.get(0));
-        c.addSeries("undistilled baseline", new double[]{t[0], t[t.length - 1]}, new double[]{base, base});
+        // from T = 1 at least, so that a run at a single temperature still draws the baseline as a line
+        c.addSeries("undistilled baseline", new double[]{Math.min(1, t[0]), t[t.length - 1]}, new double[]{base, base});
         return c;
     }
 

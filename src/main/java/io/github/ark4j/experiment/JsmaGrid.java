@@ -5,7 +5,6 @@ import io.github.ark4j.attack.Jsma;
 import io.github.ark4j.data.LabeledImages;
 import io.github.ark4j.eval.Accuracy;
 import io.github.ark4j.model.Classifier;
-import io.github.ark4j.util.Progress;
 import io.github.ark4j.viz.Images;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import tech.tablesaw.api.DoubleColumn;
@@ -139,18 +138,7 @@ public final class JsmaGrid {
             }
         }
         LabeledImages pairs = seeds.select(rows);
-        List<AttackResult> parts = new ArrayList<>();
-        int batch = 81;
-        try (Progress p = Progress.start("JSMA pairs", m, "attacks")) {
-            for (int i = 0; i < m; i += batch) {
-                int j = Math.min(m, i + batch);
-                int[] idx = IntStream.range(i, j).toArray();
-                LabeledImages b = pairs.select(idx);
-                AttackResult r = jsma.run(model, b.features(), b.labels(), java.util.Arrays.copyOfRange(tgt, i, j));
-                parts.add(r);
-                p.step(j - i, null);
-            }
-        }
-        return new Result(seeds, src, tgt, rows, Results.concat(parts));
+        AttackResult attack = jsma.runInBatches(model, pairs.features(), pairs.labels(), tgt, 81);
+        return new Result(seeds, src, tgt, rows, attack);
     }
 }

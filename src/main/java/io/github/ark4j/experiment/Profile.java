@@ -49,7 +49,7 @@ public enum Profile {
      * The sizes used for a dataset. MNIST: QUICK the first 6,000 training and 1,000 test images, 8 epochs, 100 attacked
      * samples; FULL everything, 10 epochs (99.4%), 5 epochs per distillation model, 1,000 samples. CIFAR-10: QUICK the
      * first 10,000 training and 1,000 test images, 5 epochs, 30 samples (CIFAR attacks cost 4–10x MNIST's per image);
-     * FULL everything, 20 epochs (76.2%, docs/benchmarks.md §2), 10 per distillation model, 1,000 samples.
+     * FULL everything, 20 epochs (74.6–76.2%, docs/benchmarks.md §2 and §4), 10 per distillation model, 1,000 samples.
      */
     public Sizes sizes(Dataset dataset) {
         return dataset == Dataset.MNIST ? mnist : cifar10;

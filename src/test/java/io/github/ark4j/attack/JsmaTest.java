@@ -99,6 +99,25 @@ class JsmaTest {
         }
     }
 
+    /** Batches of 7 give each sample exactly the result of the one-batch run, in input order. */
+    @Test
+    void runInBatchesEqualsOneBatch() {
+        Nd4j.getRandom().setSeed(6);
+        LinearSoftmax m = new LinearSoftmax(Nd4j.randn(DataType.DOUBLE, 4, 64), Nd4j.zeros(DataType.DOUBLE, 4), new long[]{1, 8, 8});
+        INDArray x = Nd4j.rand(DataType.FLOAT, 20, 1, 8, 8).muli(0.5f);
+        int[] y = m.predict(x);
+        int[] t = Jsma.randomTargets(y, 4, 3);
+        Jsma jsma = Jsma.builder().gamma(0.2).build();
+        AttackResult whole = jsma.run(m, x, y, t);
+        AttackResult batched = jsma.runInBatches(m, x, y, t, 7);
+        assertEquals(whole.adversarial(), batched.adversarial());
+        assertArrayEquals(whole.success(), batched.success());
+        assertArrayEquals(whole.after(), batched.after());
+        assertArrayEquals(whole.iterations(), batched.iterations());
+        assertArrayEquals(whole.l0(), batched.l0());
+        assertThrows(IllegalArgumentException.class, () -> jsma.runInBatches(m, x, y, t, 0));
+    }
+
     @Test
     void probabilityVariantBetaIsMinusAlpha() {
         // Σ_j F_j = 1, so Σ_{j≠t} ∂F_j/∂x = −∂F_t/∂x: the identity the F variant rests on
