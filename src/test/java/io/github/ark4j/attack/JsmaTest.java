@@ -73,15 +73,24 @@ class JsmaTest {
         return pair;
     }
 
+    /** 20 random 8x8 inputs in [0, 0.5] for a random 4-class linear softmax model, its labels and random targets. */
+    private record LinearCase(LinearSoftmax model, INDArray x, int[] labels, int[] targets) {
+        static LinearCase random(long seed, long targetSeed) {
+            Nd4j.getRandom().setSeed(seed);
+            LinearSoftmax m = new LinearSoftmax(Nd4j.randn(DataType.DOUBLE, 4, 64), Nd4j.zeros(DataType.DOUBLE, 4), new long[]{1, 8, 8});
+            INDArray x = Nd4j.rand(DataType.FLOAT, 20, 1, 8, 8).muli(0.5f);
+            int[] y = m.predict(x);
+            return new LinearCase(m, x, y, Jsma.randomTargets(y, 4, targetSeed));
+        }
+    }
+
     @Test
     void changesAtMostGammaNFeaturesEachToTheBound() {
-        Nd4j.getRandom().setSeed(4);
-        LinearSoftmax m = new LinearSoftmax(Nd4j.randn(DataType.DOUBLE, 4, 64), Nd4j.zeros(DataType.DOUBLE, 4), new long[]{1, 8, 8});
-        INDArray x = Nd4j.rand(DataType.FLOAT, 20, 1, 8, 8).muli(0.5f);
-        int[] y = m.predict(x);
-        int[] t = Jsma.randomTargets(y, 4, 9);
+        LinearCase c = LinearCase.random(4, 9);
+        INDArray x = c.x();
+        int[] t = c.targets();
         Jsma jsma = Jsma.builder().gamma(0.1).build();
-        AttackResult r = jsma.run(m, x, y, t);
+        AttackResult r = jsma.run(c.model(), x, c.labels(), t);
         int limit = jsma.maxChangedFeatures(64);
         assertEquals(6, limit);
         INDArray d = r.adversarial().sub(x).reshape(20, 64);
@@ -102,20 +111,16 @@ class JsmaTest {
     /** Batches of 7 give each sample exactly the result of the one-batch run, in input order. */
     @Test
     void runInBatchesEqualsOneBatch() {
-        Nd4j.getRandom().setSeed(6);
-        LinearSoftmax m = new LinearSoftmax(Nd4j.randn(DataType.DOUBLE, 4, 64), Nd4j.zeros(DataType.DOUBLE, 4), new long[]{1, 8, 8});
-        INDArray x = Nd4j.rand(DataType.FLOAT, 20, 1, 8, 8).muli(0.5f);
-        int[] y = m.predict(x);
-        int[] t = Jsma.randomTargets(y, 4, 3);
+        LinearCase c = LinearCase.random(6, 3);
         Jsma jsma = Jsma.builder().gamma(0.2).build();
-        AttackResult whole = jsma.run(m, x, y, t);
-        AttackResult batched = jsma.runInBatches(m, x, y, t, 7);
+        AttackResult whole = jsma.run(c.model(), c.x(), c.labels(), c.targets());
+        AttackResult batched = jsma.runInBatches(c.model(), c.x(), c.labels(), c.targets(), 7);
         assertEquals(whole.adversarial(), batched.adversarial());
         assertArrayEquals(whole.success(), batched.success());
         assertArrayEquals(whole.after(), batched.after());
         assertArrayEquals(whole.iterations(), batched.iterations());
         assertArrayEquals(whole.l0(), batched.l0());
-        assertThrows(IllegalArgumentException.class, () -> jsma.runInBatches(m, x, y, t, 0));
+        assertThrows(IllegalArgumentException.class, () -> jsma.runInBatches(c.model(), c.x(), c.labels(), c.targets(), 0));
     }
 
     @Test
