@@ -41,6 +41,8 @@ public interface Attack {
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be at least 1, got " + batch);
         }
+        // the whole input first: slicing by labels.length would otherwise drop the rows of x beyond it unnoticed
+        AttackInputs.validate(model, x, labels, targets);
         List<AttackResult> parts = new ArrayList<>();
         try (Progress p = Progress.start(name(), labels.length, "samples")) {
             for (int i = 0; i < labels.length; i += batch) {

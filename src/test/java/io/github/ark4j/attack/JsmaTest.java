@@ -121,6 +121,9 @@ class JsmaTest {
         assertArrayEquals(whole.iterations(), batched.iterations());
         assertArrayEquals(whole.l0(), batched.l0());
         assertThrows(IllegalArgumentException.class, () -> jsma.runInBatches(c.model(), c.x(), c.labels(), c.targets(), 0));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> jsma.runInBatches(c.model(), c.x(),
+                java.util.Arrays.copyOf(c.labels(), 10), java.util.Arrays.copyOf(c.targets(), 10), 7));
+        assertTrue(e.getMessage().contains("labels"), e.getMessage());
     }
 
     @Test
