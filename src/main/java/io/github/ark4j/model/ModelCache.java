@@ -1,6 +1,7 @@
 package io.github.ark4j.model;
 
 import io.github.ark4j.data.LabeledImages;
+import io.github.ark4j.util.AtomicFiles;
 import io.github.ark4j.util.Progress;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -19,7 +21,9 @@ import java.util.function.Supplier;
  * Trained models kept on disk, keyed by everything that determines them (training configuration, training data
  * fingerprint, provenance such as a distillation teacher), so notebooks and the command line reuse a model instead
  * of retraining it. Location: {@code -Dark4j.cache}, else {@code ARK4J_CACHE}, else {@code ~/.cache/ark4j}.
- * An interrupted training resumes from the checkpoint kept beside the model.
+ * An interrupted training resumes from the checkpoint kept beside the model, and a longer run of a cached configuration
+ * (only the epochs differ) continues the longest cached shorter run instead of starting again: the trainer's seeding
+ * makes that the same network bit for bit as training from scratch.
  */
 public final class ModelCache {
     private final Path directory;
@@ -78,10 +82,25 @@ public final class ModelCache {
         Progress.log("ark4j: training " + config + (extra.isEmpty() ? "" : " (" + extra + ")") + " on " + datasetName
                 + " (cache miss: " + file.getFileName() + ")");
         Path ckpt = file.resolveSibling(file.getFileName() + ".checkpoint");
+        if (!Files.exists(ckpt)) {
+            continueShorterRun(config, dataKey, extra, ckpt);
+        }
         Trainer.Result r = new Trainer(config).checkpoint(ckpt).train(features, labels.get(), datasetName, test, extra);
         ModelFile.save(r.network(), r.info(), file);
         Files.deleteIfExists(ckpt);
         return new ModelFile.Loaded(r.network(), r.info());
+    }
+
+    /** Starts the checkpoint from the longest cached run that differs from {@code config} only in having fewer epochs. */
+    private void continueShorterRun(TrainingConfig config, String dataKey, String extra, Path ckpt) throws IOException {
+        for (int epochs = config.epochs() - 1; epochs >= 1; epochs--) {
+            Path shorter = pathFor(config.toBuilder().epochs(epochs).build(), dataKey, extra);
+            if (Files.exists(shorter)) {
+                Progress.log("ark4j: continuing the cached " + epochs + "-epoch run " + shorter.getFileName());
+                AtomicFiles.write(ckpt, tmp -> Files.copy(shorter, tmp, StandardCopyOption.REPLACE_EXISTING));
+                return;
+            }
+        }
     }
 
     private static String fmt(double v) {

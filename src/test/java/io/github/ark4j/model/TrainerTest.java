@@ -125,4 +125,27 @@ class TrainerTest {
         assertArrayEquals(params(first.network()), params(second.network()), 0.0);
         assertNotEquals(file, cache.pathFor(small(5, 1), part.fingerprint(), ""));
     }
+
+    @Test
+    void cacheContinuesAShorterCachedRun(@TempDir Path dir) throws IOException {
+        ModelCache cache = new ModelCache(dir);
+        LabeledImages part = train.first(640);
+        cache.getOrTrain(small(6, 1), part, test);
+        double[] continued = params(cache.getOrTrain(small(6, 3), part, test).network());
+        assertArrayEquals(params(new Trainer(small(6, 3)).train(part, null).network()), continued, 0.0,
+                "continuing the cached 1-epoch run gives the 3-epoch network bit for bit");
+        assertEquals(3, ModelFile.readInfo(cache.pathFor(small(6, 3), part.fingerprint(), "")).epochsDone());
+        try (var s = Files.list(dir)) {
+            assertEquals(2, s.count(), "the 1- and 3-epoch models, no checkpoint left");
+        }
+
+        // The continuation really starts from the cached file: a 1-epoch model trained on fewer images, stored under the
+        // 1-epoch key, leads to another 2-epoch network than training from scratch.
+        Path oneEpoch = cache.pathFor(small(9, 1), part.fingerprint(), "");
+        LabeledImages fewer = train.first(128);
+        Trainer.Result other = new Trainer(small(9, 1)).train(fewer.features(), fewer.oneHot(), part.name(), null, "");
+        ModelFile.save(other.network(), other.info(), oneEpoch);
+        double[] fromOther = params(cache.getOrTrain(small(9, 2), part, test).network());
+        assertFalse(Arrays.equals(params(new Trainer(small(9, 2)).train(part, null).network()), fromOther));
+    }
 }
