@@ -10,6 +10,7 @@ import io.github.ark4j.util.Progress;
 import io.github.ark4j.viz.Charts;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.Styler;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.StringColumn;
@@ -183,6 +184,8 @@ public final class Distillation implements Experiment {
         XYChart c = Charts.line(title, "distillation temperature T (log scale)", yTitle);
         c.getStyler().setXAxisLogarithmic(true);
         c.getStyler().setYAxisDecimalPattern("0.###");
+        // below the plot: robustness rises with T, so an inside legend would cover the T = 100 point in the corner
+        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         c.addSeries("distilled", t, distilled.stream().mapToDouble(y).toArray());
         double base = y.applyAsDouble(rows.get(0));
         // from T = 1 at least, so that a run at a single temperature still draws the baseline as a line
