@@ -153,7 +153,7 @@ public final class Distillation implements Experiment {
         double acc = Accuracy.of(c, test);
         LabeledImages samples = Accuracy.correctlyClassified(c, test, attackSamples);
         DistillationMetrics.JsmaF f = DistillationMetrics.jsmaF(c, samples, 1);
-        AttackResult z = Jsma.builder().build().runInBatches(c, samples.features(), samples.labels(), Jsma.randomTargets(samples.labels(), 10, 1),
+        AttackResult z = Jsma.builder().build().runInBatches(c, samples.features(), samples.labels(), Jsma.randomTargets(samples.labels(), samples.classes(), 1),
                 DistillationMetrics.ATTACK_BATCH);
         LabeledImages gradSamples = samples.first(Math.min(100, samples.size()));
         DistillationMetrics.Amplitude a = DistillationMetrics.gradientAmplitude(c, gradSamples.features());

@@ -110,7 +110,7 @@ public final class DistillationNotRobustMnist implements Experiment {
         Progress.log("ark4j: attacking the " + model + " model");
         double acc = Accuracy.of(c, test);
         LabeledImages samples = Accuracy.correctlyClassified(c, test, profile.attackSamples());
-        int[] targets = Jsma.randomTargets(samples.labels(), 10, 1);
+        int[] targets = Jsma.randomTargets(samples.labels(), samples.classes(), 1);
         INDArray top = c.probabilities(samples.features(), 1).castTo(DataType.FLOAT).max(1);
         double saturated = top.eq(1.0f).castTo(DataType.DOUBLE).meanNumber().doubleValue();
         double logitL1 = Transforms.abs(c.logits(samples.features()), true).sum(1).meanNumber().doubleValue();

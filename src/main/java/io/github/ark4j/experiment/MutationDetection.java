@@ -103,7 +103,7 @@ public final class MutationDetection implements Experiment {
         Map<String, LabeledImages> g = new LinkedHashMap<>();
         g.put("normal", normal);
         g.put("wrong", test.select(wrong));
-        int[] targets = Jsma.randomTargets(seeds.labels(), 10, 1);
+        int[] targets = Jsma.randomTargets(seeds.labels(), seeds.classes(), 1);
         boolean quick = profile == Profile.QUICK;
         Map<String, Attack> attacks = new LinkedHashMap<>();
         attacks.put("FGSM", Fgsm.builder().epsilon(fgsmEpsilon()).build());
