@@ -85,7 +85,8 @@ public final class CarliniWagnerL2 implements Attack {
             for (int it = 0; it < iterations; it++) {
                 INDArray xa = Transforms.tanh(w, true).addi(1).muli(0.5);
                 INDArray xf = xa.reshape(shape).castTo(x.dataType());
-                INDArray z = model.logits(xf).castTo(DataType.DOUBLE);
+                Classifier.ForwardPass pass = model.forwardPass(xf);
+                INDArray z = pass.logits().castTo(DataType.DOUBLE);
                 INDArray zTowards = z.mul(sel).sum(true, 1);
                 INDArray others = z.add(sel.mul(-1e30)); // exclude the class itself from the max
                 INDArray maxOther = others.max(true, 1);
@@ -99,7 +100,7 @@ public final class CarliniWagnerL2 implements Attack {
                 // ∂f/∂Z: ±(e_other − e_towards) where f is not clamped; e_other marks the strongest other class
                 INDArray argOther = others.subColumnVector(maxOther).gte(0).castTo(DataType.DOUBLE);
                 INDArray dfdz = (targets == null ? sel.sub(argOther) : argOther.sub(sel)).muliColumnVector(active.mul(cv));
-                INDArray gradX = model.logitGradient(xf, dfdz.castTo(x.dataType())).reshape(b, -1).castTo(DataType.DOUBLE)
+                INDArray gradX = pass.gradient(dfdz.castTo(x.dataType())).reshape(b, -1).castTo(DataType.DOUBLE)
                         .addi(delta.mul(2));
                 // chain rule through x' = ½(tanh(w) + 1)
                 INDArray t = Transforms.tanh(w, true);

@@ -30,6 +30,39 @@ public interface Classifier {
     }
 
     /**
+     * One forward pass on x kept for backward passes from it: the logits, and input gradients of weighted logits
+     * without a second forward pass. Iterative attacks read the prediction and step in the same iteration: with this
+     * they pay one forward pass per iteration instead of one per question. Valid until this classifier's next forward
+     * pass of any kind.
+     */
+    interface ForwardPass {
+        /** Z(x), [B, K]. */
+        INDArray logits();
+
+        /** ∂/∂x of Σ_b Σ_k w[b,k]·Z_k(x_b), as {@link Classifier#logitGradient}, from the kept forward pass. */
+        INDArray gradient(INDArray w);
+    }
+
+    /**
+     * A {@link ForwardPass} on x. This default runs {@link #logits} now and {@link #logitGradient} (its own forward
+     * pass) per gradient: right for models whose forward pass costs little; networks override it.
+     */
+    default ForwardPass forwardPass(INDArray x) {
+        INDArray z = logits(x);
+        return new ForwardPass() {
+            @Override
+            public INDArray logits() {
+                return z;
+            }
+
+            @Override
+            public INDArray gradient(INDArray w) {
+                return logitGradient(x, w);
+            }
+        };
+    }
+
+    /**
      * ∂/∂x of Σ_b Σ_k w[b,k]·Z_k(x_b): row b is the gradient of sample b's weighted logits alone (one backward pass).
      * With w one-hot at class j this is ∂Z_j/∂x.
      */
@@ -47,7 +80,8 @@ public interface Classifier {
      * sign(·) and ·/‖·‖ steps need, exactly.
      */
     default INDArray lossDirection(INDArray x, INDArray oneHot, double temperature) {
-        return logitGradient(x, TemperatureCrossEntropy.rescaledGradient(logits(x), oneHot, temperature).castTo(x.dataType()));
+        ForwardPass pass = forwardPass(x);
+        return pass.gradient(TemperatureCrossEntropy.rescaledGradient(pass.logits(), oneHot, temperature).castTo(x.dataType()));
     }
 
     /** ∂F_j/∂x for the probability of class j[b] of each sample at temperature T. */

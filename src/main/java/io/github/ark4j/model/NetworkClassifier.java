@@ -31,6 +31,8 @@ public final class NetworkClassifier implements Classifier {
     private final MultiLayerNetwork twin;
     private final int classes;
     private final long[] inputShape;
+    /** Counts forward passes on the twin, so that a {@link ForwardPass} knows when its activations were replaced. */
+    private long forwardPasses;
 
     public NetworkClassifier(MultiLayerNetwork network, long[] inputShape) {
         this.network = network;
@@ -85,9 +87,32 @@ public final class NetworkClassifier implements Classifier {
     /** Forward pass on the twin that keeps the layer inputs for the backward passes; returns the logits. */
     private INDArray forward(INDArray x) {
         Tensors.requireBatch("x", x, inputShape);
+        forwardPasses++;
         twin.setInput(x.castTo(twin.getLayerWiseConfigurations().getDataType()));
         List<INDArray> acts = twin.feedForward(false, false);
         return acts.get(acts.size() - 1);
+    }
+
+    /** {@inheritDoc} One forward pass on the twin; each gradient is one backward pass from its stored activations. */
+    @Override
+    public ForwardPass forwardPass(INDArray x) {
+        INDArray z = forward(x).dup();
+        long pass = forwardPasses;
+        return new ForwardPass() {
+            @Override
+            public INDArray logits() {
+                return z;
+            }
+
+            @Override
+            public INDArray gradient(INDArray w) {
+                if (pass != forwardPasses) {
+                    throw new IllegalStateException("this forward pass was replaced by a later one on the same classifier");
+                }
+                requireWeights(x, w);
+                return backward(w.castTo(twin.getLayerWiseConfigurations().getDataType()));
+            }
+        };
     }
 
     /** Backward pass from ε at the logits, after {@link #forward}; returns ∂(Σ ε·Z)/∂x with the input's shape. */
@@ -110,14 +135,6 @@ public final class NetworkClassifier implements Classifier {
         INDArray eps = new TemperatureCrossEntropy(temperature).computeGradient(labels.castTo(z.dataType()), z,
                 Activation.IDENTITY.getActivationFunction(), null);
         return backward(eps);
-    }
-
-    /** {@inheritDoc} One forward and one backward pass, as {@link #lossGradient}. */
-    @Override
-    public INDArray lossDirection(INDArray x, INDArray oneHot, double temperature) {
-        INDArray z = forward(x);
-        requireWeights(x, oneHot);
-        return backward(TemperatureCrossEntropy.rescaledGradient(z, oneHot, temperature).castTo(z.dataType()));
     }
 
     @Override

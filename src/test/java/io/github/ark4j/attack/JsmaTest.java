@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -126,14 +127,26 @@ class JsmaTest {
         assertTrue(e.getMessage().contains("labels"), e.getMessage());
     }
 
+    /**
+     * α and β of both variants against the model's Jacobians: α = row t, β = the sum of the other rows. On the softmax
+     * the attack takes β = −α from Σ_j F_j = 1; the probability Jacobian here is computed row by row, independently.
+     */
     @Test
-    void probabilityVariantBetaIsMinusAlpha() {
-        // Σ_j F_j = 1, so Σ_{j≠t} ∂F_j/∂x = −∂F_t/∂x: the identity the F variant rests on
+    void alphaAndBetaAreJacobianRows() {
         Nd4j.getRandom().setSeed(5);
         LinearSoftmax m = new LinearSoftmax(Nd4j.randn(DataType.DOUBLE, 5, 16), Nd4j.zeros(DataType.DOUBLE, 5), new long[]{1, 4, 4});
         INDArray x = Nd4j.rand(DataType.DOUBLE, 3, 1, 4, 4);
-        INDArray[] ab = Jsma.builder().output(Jsma.Output.PROBABILITIES).temperature(2).build().alphaBeta(m, x, new int[]{1, 2, 3});
-        assertEquals(0, ab[0].add(ab[1]).amaxNumber().doubleValue(), 1e-12);
+        int[] t = {1, 2, 3};
+        for (Jsma.Output output : Jsma.Output.values()) {
+            INDArray[] ab = Jsma.builder().output(output).temperature(2).build().alphaBeta(m, x, t);
+            INDArray jac = (output == Jsma.Output.LOGITS ? m.logitJacobian(x) : m.probabilityJacobian(x, 2)).reshape(3, 5, 16);
+            for (int i = 0; i < 3; i++) {
+                INDArray row = jac.get(NDArrayIndex.point(i), NDArrayIndex.point(t[i]), NDArrayIndex.all());
+                INDArray others = jac.get(NDArrayIndex.point(i), NDArrayIndex.all(), NDArrayIndex.all()).sum(0).subi(row);
+                assertEquals(0, ab[0].reshape(3, 16).getRow(i).sub(row).amaxNumber().doubleValue(), 1e-12, output + " alpha");
+                assertEquals(0, ab[1].reshape(3, 16).getRow(i).sub(others).amaxNumber().doubleValue(), 1e-12, output + " beta");
+            }
+        }
     }
 
     @Test

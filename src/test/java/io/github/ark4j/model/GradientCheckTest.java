@@ -102,6 +102,31 @@ class GradientCheckTest {
         assertTrue(err < 1e-5, "relative error " + err);
     }
 
+    /**
+     * A kept forward pass gives the logits and, from them, the same gradients as separate calls, bit for bit, for
+     * several weightings in a row; once a later forward pass replaced its activations it refuses to answer.
+     */
+    @ParameterizedTest
+    @EnumSource(FastConvolution.Strategy.class)
+    void forwardPassServesSeveralGradients(FastConvolution.Strategy s) throws IOException {
+        NetworkClassifier c = model(s);
+        INDArray x = digits(3);
+        INDArray w1 = Nd4j.rand(DataType.DOUBLE, 3, 10).subi(0.5);
+        INDArray w2 = Nd4j.rand(DataType.DOUBLE, 3, 10).subi(0.5);
+        INDArray g1 = c.logitGradient(x, w1);
+        INDArray g2 = c.logitGradient(x, w2);
+        Classifier.ForwardPass pass = c.forwardPass(x);
+        assertEquals(0, c.logits(x).sub(pass.logits()).amaxNumber().doubleValue(), 1e-12);
+        assertEquals(0, g1.sub(pass.gradient(w1)).amaxNumber().doubleValue());
+        assertEquals(0, g2.sub(pass.gradient(w2)).amaxNumber().doubleValue());
+        assertEquals(0, g1.sub(pass.gradient(w1)).amaxNumber().doubleValue());
+        double err = check(x, pass.gradient(w2), xx -> c.logits(xx).mul(w2).sumNumber().doubleValue());
+        assertTrue(err < 1e-5, "relative error " + err);
+        c.logitGradient(digits(3).muli(0.5), w1);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> pass.gradient(w1));
+        assertTrue(e.getMessage().contains("forward pass"), e.getMessage());
+    }
+
     @ParameterizedTest
     @EnumSource(FastConvolution.Strategy.class)
     void probabilityGradientAndJacobians(FastConvolution.Strategy s) throws IOException {
