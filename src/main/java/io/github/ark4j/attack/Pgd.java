@@ -1,6 +1,7 @@
 package io.github.ark4j.attack;
 
 import io.github.ark4j.model.Classifier;
+import io.github.ark4j.model.Tensors;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -8,6 +9,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.IntStream;
 
 /**
  * Projected Gradient Descent (Madry et al., "Towards Deep Learning Models Resistant to Adversarial Attacks",
@@ -73,38 +75,32 @@ public final class Pgd implements Attack {
             adv = Steps.project(adv.addi(noise), x, epsilon, norm);
         }
         int[] used = new int[b];
-        int[] active = activeSamples(model, adv, labels, targets, b);
+        int[] active = IntStream.range(0, b).toArray();
         for (int it = 0; it < iterations && active.length > 0; it++) {
+            Classifier.ForwardPass pass = model.forwardPass(Steps.rows(adv, active));
+            INDArray g = Steps.ascent(pass, Steps.subset(labels, active), Steps.subset(targets, active), temperature, exactDirection);
+            if (earlyStop) {
+                // the step's own forward pass tells which samples are adversarial already: they keep their x'
+                int[] pred = Tensors.argmaxRows(pass.logits());
+                int[] act = active;
+                int[] keep = IntStream.range(0, act.length).filter(k -> !Steps.succeeded(pred[k], labels[act[k]], targets, act[k])).toArray();
+                if (keep.length < act.length) {
+                    g = Steps.rows(g, keep);
+                    active = IntStream.of(keep).map(k -> act[k]).toArray();
+                    if (active.length == 0) {
+                        break;
+                    }
+                }
+            }
             INDArray xa = Steps.rows(adv, active);
-            INDArray x0 = Steps.rows(x, active);
-            INDArray g = Steps.ascent(model, xa, Steps.subset(labels, active), Steps.subset(targets, active), temperature, exactDirection);
-            INDArray next = Steps.project(xa.addi(Steps.scaledStep(g, stepSize, norm)), x0, epsilon, norm);
+            INDArray next = Steps.project(xa.addi(Steps.scaledStep(g, stepSize, norm)), Steps.rows(x, active), epsilon, norm);
             Steps.putRows(adv, active, next);
             for (int i : active) {
                 used[i]++;
             }
-            if (earlyStop) {
-                int[] pred = model.predict(next);
-                List<Integer> still = new ArrayList<>();
-                for (int i = 0; i < active.length; i++) {
-                    if (!Steps.succeeded(pred[i], labels[active[i]], targets, active[i])) {
-                        still.add(active[i]);
-                    }
-                }
-                active = still.stream().mapToInt(Integer::intValue).toArray();
-            }
         }
         int[] after = model.predict(adv);
         return AttackResult.of(name(), x, adv, labels, targets, before, after, used, (System.nanoTime() - t0) / 1e9);
-    }
-
-    /** All samples, or with early stopping only those not yet adversarial. */
-    private int[] activeSamples(Classifier model, INDArray adv, int[] labels, int[] targets, int b) {
-        if (!earlyStop) {
-            return java.util.stream.IntStream.range(0, b).toArray();
-        }
-        int[] pred = model.predict(adv);
-        return java.util.stream.IntStream.range(0, b).filter(i -> !Steps.succeeded(pred[i], labels[i], targets, i)).toArray();
     }
 
     public static final class Builder {

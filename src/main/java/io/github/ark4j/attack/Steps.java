@@ -18,9 +18,14 @@ final class Steps {
      * else the model's float32 loss gradient.
      */
     static INDArray ascent(Classifier model, INDArray x, int[] labels, int[] targets, double temperature, boolean exactDirection) {
+        return ascent(model.forwardPass(x), labels, targets, temperature, exactDirection);
+    }
+
+    /** {@link #ascent(Classifier, INDArray, int[], int[], double, boolean)} from a forward pass already made. */
+    static INDArray ascent(Classifier.ForwardPass pass, int[] labels, int[] targets, double temperature, boolean exactDirection) {
         int[] towards = targets == null ? labels : targets;
-        INDArray y = LabeledImages.oneHot(towards, model.classes()).castTo(x.dataType());
-        INDArray g = exactDirection ? model.lossDirection(x, y, temperature) : model.lossGradient(x, y, temperature);
+        INDArray y = LabeledImages.oneHot(towards, (int) pass.logits().size(1));
+        INDArray g = exactDirection ? pass.lossDirection(y, temperature) : pass.lossGradient(y, temperature);
         return targets == null ? g : g.negi();
     }
 

@@ -1,5 +1,6 @@
 package io.github.ark4j.model;
 
+import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -41,6 +42,19 @@ public interface Classifier {
 
         /** ∂/∂x of Σ_b Σ_k w[b,k]·Z_k(x_b), as {@link Classifier#logitGradient}, from the kept forward pass. */
         INDArray gradient(INDArray w);
+
+        /** {@link Classifier#lossGradient} from the kept forward pass. */
+        default INDArray lossGradient(INDArray labels, double temperature) {
+            INDArray z = logits();
+            return gradient(new TemperatureCrossEntropy(temperature).computeGradient(labels.castTo(z.dataType()), z,
+                    Activation.IDENTITY.getActivationFunction(), null));
+        }
+
+        /** {@link Classifier#lossDirection} from the kept forward pass. */
+        default INDArray lossDirection(INDArray oneHot, double temperature) {
+            INDArray z = logits();
+            return gradient(TemperatureCrossEntropy.rescaledGradient(z, oneHot, temperature).castTo(z.dataType()));
+        }
     }
 
     /**
@@ -72,7 +86,9 @@ public interface Classifier {
      * Gradient of each sample's own cross-entropy loss at temperature T for the given labels (one-hot or soft), row
      * b = ∂L(x_b, y_b)/∂x_b: the gradient of the summed loss, not of the batch mean.
      */
-    INDArray lossGradient(INDArray x, INDArray labels, double temperature);
+    default INDArray lossGradient(INDArray x, INDArray labels, double temperature) {
+        return forwardPass(x).lossGradient(labels, temperature);
+    }
 
     /**
      * The direction of {@link #lossGradient} for one-hot labels, each row times a positive factor, computed without the
@@ -80,8 +96,7 @@ public interface Classifier {
      * sign(·) and ·/‖·‖ steps need, exactly.
      */
     default INDArray lossDirection(INDArray x, INDArray oneHot, double temperature) {
-        ForwardPass pass = forwardPass(x);
-        return pass.gradient(TemperatureCrossEntropy.rescaledGradient(pass.logits(), oneHot, temperature).castTo(x.dataType()));
+        return forwardPass(x).lossDirection(oneHot, temperature);
     }
 
     /** ∂F_j/∂x for the probability of class j[b] of each sample at temperature T. */

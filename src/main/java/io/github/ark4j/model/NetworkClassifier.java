@@ -128,16 +128,6 @@ public final class NetworkClassifier implements Classifier {
     }
 
     @Override
-    public INDArray lossGradient(INDArray x, INDArray labels, double temperature) {
-        INDArray z = forward(x);
-        requireWeights(x, labels);
-        // ∂L/∂Z = (softmax(Z/T)·Σy − y)/T, eq. of TemperatureCrossEntropy
-        INDArray eps = new TemperatureCrossEntropy(temperature).computeGradient(labels.castTo(z.dataType()), z,
-                Activation.IDENTITY.getActivationFunction(), null);
-        return backward(eps);
-    }
-
-    @Override
     public INDArray probabilityGradient(INDArray x, int[] classOfSample, double temperature) {
         INDArray z = forward(x);
         if (classOfSample.length != x.size(0)) {

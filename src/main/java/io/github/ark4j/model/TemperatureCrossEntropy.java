@@ -71,7 +71,6 @@ public final class TemperatureCrossEntropy implements ILossFunction {
         return new Pair<>(computeScore(labels, preOutput, activationFn, mask, average), computeGradient(labels, preOutput, activationFn, mask));
     }
 
-    /** softmax(z/T) row by row, shifted by the row maximum (a new array). */
     /**
      * ∂L/∂Z = (softmax(Z/T) − y)/T for one-hot y, times a positive factor per sample, computed so that no term
      * cancels or underflows. With m the largest logit of the other classes, the weights are e_k = exp((Z_k − m)/T) for
@@ -87,6 +86,7 @@ public final class TemperatureCrossEntropy implements ILossFunction {
         return e.subi(y.mulColumnVector(e.sum(true, 1)));
     }
 
+    /** softmax(z/T) row by row, shifted by the row maximum (a new array). */
     public static INDArray softmax(INDArray z, double temperature) {
         INDArray s = z.div(temperature);
         s.subiColumnVector(s.max(true, 1));

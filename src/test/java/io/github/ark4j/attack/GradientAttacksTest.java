@@ -126,6 +126,45 @@ class GradientAttacksTest {
         }
     }
 
+    /**
+     * Early stopping leaves each sample where it first became adversarial: its x' is that of the same attack without
+     * early stopping after as many steps as it used, one step fewer was not yet adversarial, and a sample that ran out
+     * of steps is the full attack's. Untargeted and targeted, with a random start.
+     */
+    @Test
+    void earlyStopKeepsEachSampleAtItsFirstSuccess() {
+        LinearSoftmax m = model();
+        INDArray x = inputs(24);
+        int[] y = m.predict(x);
+        int[] t = new int[24];
+        for (int i = 0; i < 24; i++) {
+            t[i] = (y[i] + 1 + i % 2) % 3;
+        }
+        java.util.function.BiFunction<Integer, Boolean, Pgd> pgd = (steps, earlyStop) -> Pgd.builder().epsilon(0.1)
+                .stepSize(0.01).iterations(steps).randomStart(true).seed(4).earlyStop(earlyStop).build();
+        for (int[] targets : new int[][]{null, t}) {
+            AttackResult stopped = pgd.apply(15, true).run(m, x, y, targets);
+            int[] used = stopped.iterations();
+            int early = 0;
+            for (int i = 0; i < 24; i++) {
+                INDArray row = stopped.adversarial().get(NDArrayIndex.point(i));
+                if (used[i] > 0) {
+                    INDArray full = pgd.apply(used[i], false).run(m, x, y, targets).adversarial();
+                    assertEquals(0, row.sub(full.get(NDArrayIndex.point(i))).amaxNumber().doubleValue(), 1e-6, "sample " + i);
+                }
+                if (used[i] < 15) {
+                    early++;
+                    assertTrue(stopped.success()[i], "sample " + i + " stopped after " + used[i] + " steps without success");
+                    if (used[i] > 1) {
+                        assertFalse(pgd.apply(used[i] - 1, false).run(m, x, y, targets).success()[i],
+                                "sample " + i + " was adversarial before step " + used[i]);
+                    }
+                }
+            }
+            assertTrue(early > 0 && early < 24, early + " of 24 samples stopped early: the test needs both kinds");
+        }
+    }
+
     @Test
     void targetedAttackMovesTowardsItsTarget() {
         LinearSoftmax m = model();
