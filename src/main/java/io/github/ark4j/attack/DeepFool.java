@@ -1,6 +1,7 @@
 package io.github.ark4j.attack;
 
 import io.github.ark4j.model.Classifier;
+import io.github.ark4j.model.Tensors;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -53,15 +54,20 @@ public final class DeepFool implements Attack {
         int[] active = IntStream.range(0, b).toArray();
         for (int it = 0; it < maxIterations && active.length > 0; it++) {
             INDArray xa = Steps.rows(adv, active);
-            int[] pred = model.predict(xa);
+            Classifier.ForwardPass pass = model.forwardPass(xa);
+            int[] pred = Tensors.argmaxRows(pass.logits());
             int[] act = active;
             active = IntStream.range(0, act.length).filter(i -> pred[i] == before[act[i]]).map(i -> act[i]).toArray();
             if (active.length == 0) {
                 break;
             }
             int[] still = active;
-            xa = Steps.rows(adv, still);
-            INDArray r = step(model, xa, Steps.subset(before, still));
+            if (still.length < act.length) {
+                // a new pass for the samples still on their side: a Jacobian costs K backward passes per row
+                xa = Steps.rows(adv, still);
+                pass = model.forwardPass(xa);
+            }
+            INDArray r = step(pass, Steps.subset(before, still));
             for (int k = 0; k < still.length; k++) {
                 total.getRow(still[k]).addi(r.getRow(k));
                 iterations[still[k]]++;
@@ -75,12 +81,12 @@ public final class DeepFool implements Attack {
     }
 
     /** One DeepFool step r_i for each sample (rows, flattened, double), towards the nearest linearised boundary. */
-    static INDArray step(Classifier model, INDArray x, int[] original) {
+    static INDArray step(Classifier.ForwardPass pass, int[] original) {
         int b = original.length;
-        INDArray jac = model.logitJacobian(x);
+        INDArray jac = pass.logitJacobian();
         int k = (int) jac.size(1);
         INDArray j = jac.reshape(b, k, jac.length() / ((long) b * k)).castTo(DataType.DOUBLE);
-        INDArray z = model.logits(x).castTo(DataType.DOUBLE);
+        INDArray z = pass.logits().castTo(DataType.DOUBLE);
         INDArray onehot = Nd4j.zeros(DataType.DOUBLE, b, k);
         for (int i = 0; i < b; i++) {
             onehot.putScalar(i, original[i], 1);

@@ -2,6 +2,8 @@ package io.github.ark4j.model;
 
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * What attacks and detectors need of a model, and nothing more (the estimator idea of IBM ART): logits,
@@ -42,6 +44,28 @@ public interface Classifier {
 
         /** ∂/∂x of Σ_b Σ_k w[b,k]·Z_k(x_b), as {@link Classifier#logitGradient}, from the kept forward pass. */
         INDArray gradient(INDArray w);
+
+        /** ∂Z/∂x, [B, K, C, H, W], as {@link Classifier#logitJacobian}: K backward passes from the kept forward pass. */
+        default INDArray logitJacobian() {
+            INDArray z = logits();
+            long b = z.size(0);
+            int k = (int) z.size(1);
+            INDArray jac = null;
+            for (int c = 0; c < k; c++) {
+                INDArray w = Nd4j.zeros(z.dataType(), b, k);
+                w.getColumn(c).assign(1);
+                INDArray g = gradient(w);
+                if (jac == null) {
+                    long[] shape = new long[g.rank() + 1];
+                    shape[0] = b;
+                    shape[1] = k;
+                    System.arraycopy(g.shape(), 1, shape, 2, g.rank() - 1);
+                    jac = Nd4j.create(g.dataType(), shape);
+                }
+                jac.get(NDArrayIndex.all(), NDArrayIndex.point(c)).assign(g);
+            }
+            return jac;
+        }
 
         /** {@link Classifier#lossGradient} from the kept forward pass. */
         default INDArray lossGradient(INDArray labels, double temperature) {
@@ -103,7 +127,9 @@ public interface Classifier {
     INDArray probabilityGradient(INDArray x, int[] classOfSample, double temperature);
 
     /** The logit Jacobian ∂Z/∂x, [B, K, C, H, W]: one forward pass and K backward passes per batch. */
-    INDArray logitJacobian(INDArray x);
+    default INDArray logitJacobian(INDArray x) {
+        return forwardPass(x).logitJacobian();
+    }
 
     /** The probability Jacobian ∂F/∂x at temperature T, [B, K, C, H, W]. */
     INDArray probabilityJacobian(INDArray x, double temperature);

@@ -138,19 +138,6 @@ public final class NetworkClassifier implements Classifier {
     }
 
     @Override
-    public INDArray logitJacobian(INDArray x) {
-        forward(x);
-        int b = (int) x.size(0);
-        INDArray jac = Nd4j.create(twin.getLayerWiseConfigurations().getDataType(), b, classes, inputShape[0], inputShape[1], inputShape[2]);
-        for (int k = 0; k < classes; k++) {
-            INDArray w = Nd4j.zeros(jac.dataType(), b, classes);
-            w.getColumn(k).assign(1);
-            jac.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(k)).assign(backward(w));
-        }
-        return jac;
-    }
-
-    @Override
     public INDArray probabilityJacobian(INDArray x, double temperature) {
         INDArray z = forward(x);
         INDArray p = TemperatureCrossEntropy.softmax(z, temperature);

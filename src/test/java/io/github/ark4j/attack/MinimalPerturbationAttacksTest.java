@@ -61,7 +61,7 @@ class MinimalPerturbationAttacksTest {
         LinearSoftmax m = new LinearSoftmax(Nd4j.randn(DataType.DOUBLE, 5, 16), Nd4j.zeros(DataType.DOUBLE, 5), SHAPE);
         INDArray x = inputs();
         int[] y = Tensors.argmaxRows(m.logits(x));
-        INDArray r = DeepFool.step(m, x, y);
+        INDArray r = DeepFool.step(m.forwardPass(x), y);
         double[][] z = m.logits(x).toDoubleMatrix();
         for (int i = 0; i < y.length; i++) {
             double best = Double.POSITIVE_INFINITY;
