@@ -18,6 +18,7 @@ import io.github.ark4j.eval.Accuracy;
 import io.github.ark4j.model.NetworkClassifier;
 import io.github.ark4j.util.Progress;
 import io.github.ark4j.viz.Charts;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.XYChart;
@@ -49,6 +50,8 @@ public final class MutationDetection implements Experiment {
     public static final double MU = 1.2;
     /** Share of pixels each input mutant replaces. */
     public static final double INPUT_RATE = 0.05;
+    /** The key of the calibration inputs beside the groups in the label-change pass (no group is named so). */
+    private static final String CALIBRATION = " calibration";
 
     private final Dataset dataset;
 
@@ -169,15 +172,20 @@ public final class MutationDetection implements Experiment {
         groups.samples().keySet().forEach(k -> lcrTable.stringColumn("group").append(k));
         groups.samples().keySet().stream().skip(2).forEach(k -> aucTable.stringColumn("attack").append(k));
         Map<String, Map<String, double[]>> lcrByOperator = new LinkedHashMap<>();
+        Map<String, INDArray> inputs = new LinkedHashMap<>();
+        groups.samples().forEach((name, g) -> {
+            if (g.size() > 0) {
+                inputs.put(name, g.features());
+            }
+        });
+        inputs.put(CALIBRATION, calibration.features());
         for (Map.Entry<String, Mutants> src : sources.entrySet()) {
             Map<String, double[]> lcr = new LinkedHashMap<>();
-            Map<String, boolean[][]> changes = new LinkedHashMap<>();
+            Map<String, boolean[][]> changes = src.getValue().labelChanges(inputs, profile.mutants());
             StringColumn col = StringColumn.create(src.getKey());
-            for (Map.Entry<String, LabeledImages> g : groups.samples().entrySet()) {
-                boolean[][] ch = g.getValue().size() == 0 ? new boolean[0][] : src.getValue().labelChanges(g.getValue().features(), profile.mutants());
-                changes.put(g.getKey(), ch);
-                double[] v = Mutants.rates(ch);
-                lcr.put(g.getKey(), v);
+            for (String g : groups.samples().keySet()) {
+                double[] v = Mutants.rates(changes.getOrDefault(g, new boolean[0][]));
+                lcr.put(g, v);
                 col.append(meanWithCi(v));
             }
             lcrTable.addColumns(col);
@@ -188,7 +196,7 @@ public final class MutationDetection implements Experiment {
             aucTable.addColumns(auc);
             lcrByOperator.put(src.getKey(), lcr);
 
-            double rhoNr = MutationDetector.calibrate(src.getValue().labelChangeRate(calibration.features(), profile.mutants()));
+            double rhoNr = MutationDetector.calibrate(Mutants.rates(changes.get(CALIBRATION)));
             MutationDetector detector = MutationDetector.forNormalRate(rhoNr, MU, profile.mutants());
             for (Map.Entry<String, LabeledImages> g : groups.samples().entrySet()) {
                 if (g.getValue().size() == 0 || g.getKey().equals("wrong")) {
