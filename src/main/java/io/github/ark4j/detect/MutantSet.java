@@ -72,6 +72,18 @@ public final class MutantSet implements Mutants {
                 acc.stream().mapToDouble(Double::doubleValue).toArray(), base, draws);
     }
 
+    /**
+     * The mutant set a {@link #generate} call returned, from what it recorded: the accepted seeds, their validation
+     * accuracies, the original's accuracy and the number of draws (a mutant is determined by operator, rate and seed).
+     */
+    public static MutantSet of(NetworkClassifier original, ModelMutation operator, double rate, long[] seeds, double[] accuracies,
+                               double originalAccuracy, int drawn) {
+        if (seeds.length != accuracies.length) {
+            throw new IllegalArgumentException("seeds and accuracies differ in length: " + seeds.length + " and " + accuracies.length);
+        }
+        return new MutantSet(original, operator, rate, seeds.clone(), accuracies.clone(), originalAccuracy, drawn);
+    }
+
     /** Loads mutant {@code seed} into the reusable network and returns it (valid until the next load). */
     NetworkClassifier load(long seed) {
         // the classifier's logits twin shares these parameters, so it sees the mutant too

@@ -16,7 +16,9 @@ import io.github.ark4j.detect.Mutants;
 import io.github.ark4j.detect.Roc;
 import io.github.ark4j.eval.Accuracy;
 import io.github.ark4j.model.NetworkClassifier;
+import io.github.ark4j.model.ModelCache;
 import io.github.ark4j.util.Progress;
+import io.github.ark4j.util.StageCache;
 import io.github.ark4j.viz.Charts;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.knowm.xchart.CategoryChart;
@@ -28,6 +30,8 @@ import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 import java.awt.image.BufferedImage;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -147,13 +151,18 @@ public final class MutationDetection implements Experiment {
         // the interval's width when the groups are small (quick profile)
         LabeledImages calibration = Accuracy.correctlyClassified(model, train, Math.max(samples, 200));
 
+        // the stages that take hours on CIFAR-10 (accurate mutants, label changes) are kept, so that a stopped run resumes
+        StageCache stages = new StageCache(ModelCache.defaultDirectory().resolve("stages"));
+        String modelKey = StageCache.fingerprint(model.network().params());
         Map<String, Mutants> sources = new LinkedHashMap<>();
         Table mutantTable = Table.create("accepted mutants (accuracy ≥ 90% of the original's on " + validation.size() + " test images)",
                 StringColumn.create("operator"), DoubleColumn.create("accepted"), DoubleColumn.create("drawn"),
                 DoubleColumn.create("mean accuracy"), DoubleColumn.create("original accuracy"), DoubleColumn.create("seconds"));
         for (ModelMutation op : ModelMutation.values()) {
             long t0 = System.nanoTime();
-            MutantSet set = MutantSet.generate(model, op, rate(), profile.mutants(), 20 * profile.mutants(), 0.9, validation);
+            MutantSet set = stages.getOrCompute(op + "-mutants", modelKey + "|" + op + "|" + rate() + "|" + profile.mutants() + "|"
+                    + StageCache.fingerprint(validation.features()) + Arrays.toString(validation.labels()), mutantSetCodec(model, op, rate()),
+                    () -> MutantSet.generate(model, op, rate(), profile.mutants(), 20 * profile.mutants(), 0.9, validation));
             mutantTable.stringColumn("operator").append(op.name());
             mutantTable.doubleColumn("accepted").append(set.size());
             mutantTable.doubleColumn("drawn").append(set.drawn());
@@ -179,9 +188,15 @@ public final class MutationDetection implements Experiment {
             }
         });
         inputs.put(CALIBRATION, calibration.features());
+        StringBuilder inputsKeyBuilder = new StringBuilder();
+        inputs.forEach((name, x) -> inputsKeyBuilder.append(name).append('=').append(StageCache.fingerprint(x)).append(';'));
+        String inputsKey = inputsKeyBuilder.toString();
         for (Map.Entry<String, Mutants> src : sources.entrySet()) {
             Map<String, double[]> lcr = new LinkedHashMap<>();
-            Map<String, boolean[][]> changes = src.getValue().labelChanges(inputs, profile.mutants());
+            String sourceKey = src.getValue() instanceof MutantSet ms ? modelKey + "|" + ms.operator() + "|" + ms.rate() + "|" + Arrays.toString(ms.seeds())
+                    : modelKey + "|input|" + INPUT_RATE;
+            Map<String, boolean[][]> changes = stages.getOrCompute(src.getKey() + "-label-changes", sourceKey + "|" + profile.mutants() + "|" + inputsKey,
+                    LABEL_CHANGES, () -> src.getValue().labelChanges(inputs, profile.mutants()));
             StringColumn col = StringColumn.create(src.getKey());
             for (String g : groups.samples().keySet()) {
                 double[] v = Mutants.rates(changes.getOrDefault(g, new boolean[0][]));
@@ -344,4 +359,72 @@ public final class MutationDetection implements Experiment {
         }
         return c;
     }
+
+    /** Writes the record of a generated mutant set (seeds, accuracies, original accuracy, draws). */
+    static StageCache.Codec<MutantSet> mutantSetCodec(NetworkClassifier model, ModelMutation op, double rate) {
+        return new StageCache.Codec<>() {
+            @Override
+            public void write(MutantSet set, DataOutputStream out) throws IOException {
+                long[] seeds = set.seeds();
+                double[] acc = set.accuracies();
+                out.writeInt(seeds.length);
+                for (int i = 0; i < seeds.length; i++) {
+                    out.writeLong(seeds[i]);
+                    out.writeDouble(acc[i]);
+                }
+                out.writeDouble(set.originalAccuracy());
+                out.writeInt(set.drawn());
+            }
+
+            @Override
+            public MutantSet read(DataInputStream in) throws IOException {
+                int n = in.readInt();
+                long[] seeds = new long[n];
+                double[] acc = new double[n];
+                for (int i = 0; i < n; i++) {
+                    seeds[i] = in.readLong();
+                    acc[i] = in.readDouble();
+                }
+                return MutantSet.of(model, op, rate, seeds, acc, in.readDouble(), in.readInt());
+            }
+        };
+    }
+
+    /** Label changes per set of inputs: name, rows, mutants, then the flags. */
+    static final StageCache.Codec<Map<String, boolean[][]>> LABEL_CHANGES = new StageCache.Codec<>() {
+        @Override
+        public void write(Map<String, boolean[][]> changes, DataOutputStream out) throws IOException {
+            out.writeInt(changes.size());
+            for (Map.Entry<String, boolean[][]> e : changes.entrySet()) {
+                out.writeUTF(e.getKey());
+                boolean[][] rows = e.getValue();
+                out.writeInt(rows.length);
+                out.writeInt(rows.length == 0 ? 0 : rows[0].length);
+                for (boolean[] row : rows) {
+                    for (boolean b : row) {
+                        out.writeBoolean(b);
+                    }
+                }
+            }
+        }
+
+        @Override
+        public Map<String, boolean[][]> read(DataInputStream in) throws IOException {
+            Map<String, boolean[][]> changes = new LinkedHashMap<>();
+            int sets = in.readInt();
+            for (int s = 0; s < sets; s++) {
+                String name = in.readUTF();
+                boolean[][] rows = new boolean[in.readInt()][];
+                int m = in.readInt();
+                for (int i = 0; i < rows.length; i++) {
+                    rows[i] = new boolean[m];
+                    for (int k = 0; k < m; k++) {
+                        rows[i][k] = in.readBoolean();
+                    }
+                }
+                changes.put(name, rows);
+            }
+            return changes;
+        }
+    };
 }

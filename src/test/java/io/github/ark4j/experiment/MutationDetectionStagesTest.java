@@ -1,0 +1,53 @@
+package io.github.ark4j.experiment;
+
+import io.github.ark4j.detect.ModelMutation;
+import io.github.ark4j.detect.MutantSet;
+import io.github.ark4j.model.Architecture;
+import io.github.ark4j.model.NetworkClassifier;
+import io.github.ark4j.model.TrainingConfig;
+import io.github.ark4j.util.StageCache;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The detection experiment's kept stages read back as they were written. */
+class MutationDetectionStagesTest {
+
+    @Test
+    void labelChangesAndMutantSetsRoundTrip(@TempDir Path dir) throws IOException {
+        StageCache cache = new StageCache(dir);
+        Map<String, boolean[][]> changes = new LinkedHashMap<>();
+        changes.put("normal", new boolean[][]{{true, false, false}, {false, false, true}});
+        changes.put("empty", new boolean[0][]);
+        changes.put(" calibration", new boolean[][]{{false, true, true}});
+        cache.getOrCompute("changes", "k", MutationDetection.LABEL_CHANGES, () -> changes);
+        Map<String, boolean[][]> back = cache.getOrCompute("changes", "k", MutationDetection.LABEL_CHANGES, () -> fail("not kept"));
+        assertEquals(changes.keySet().stream().toList(), back.keySet().stream().toList());
+        changes.forEach((k, v) -> assertTrue(Arrays.deepEquals(v, back.get(k)), k));
+
+        Architecture a = Architecture.LENET5;
+        MultiLayerNetwork net = new MultiLayerNetwork(a.configuration(1, TrainingConfig.builder(a).build().updater(), 5, DataType.FLOAT));
+        net.init();
+        NetworkClassifier model = new NetworkClassifier(net, a);
+        MutantSet set = MutantSet.of(model, ModelMutation.GF, 0.05, new long[]{3, 8, 12}, new double[]{0.91, 0.95, 0.9}, 0.97, 14);
+        var codec = MutationDetection.mutantSetCodec(model, ModelMutation.GF, 0.05);
+        cache.getOrCompute("mutants", "k", codec, () -> set);
+        MutantSet read = cache.getOrCompute("mutants", "k", codec, () -> fail("not kept"));
+        assertArrayEquals(set.seeds(), read.seeds());
+        assertArrayEquals(set.accuracies(), read.accuracies());
+        assertEquals(0.97, read.originalAccuracy());
+        assertEquals(14, read.drawn());
+        assertEquals(ModelMutation.GF, read.operator());
+        assertEquals(0, read.mutant(1).network().params().sub(set.mutant(1).network().params().dup()).amaxNumber().doubleValue(),
+                "the same mutant from the same seed");
+    }
+}
