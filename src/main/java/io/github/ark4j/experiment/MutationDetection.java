@@ -20,7 +20,9 @@ import io.github.ark4j.model.ModelCache;
 import io.github.ark4j.util.Progress;
 import io.github.ark4j.util.StageCache;
 import io.github.ark4j.viz.Charts;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.XYChart;
@@ -54,6 +56,8 @@ public final class MutationDetection implements Experiment {
     public static final double MU = 1.2;
     /** Share of pixels each input mutant replaces. */
     public static final double INPUT_RATE = 0.05;
+    /** The stages that take hours on CIFAR-10 (attacks, accurate mutants, label changes) are kept, so that a stopped run resumes. */
+    private final StageCache stages = new StageCache(ModelCache.defaultDirectory().resolve("stages"));
     /** The key of the calibration inputs beside the groups in the label-change pass (no group is named so). */
     private static final String CALIBRATION = " calibration";
 
@@ -99,7 +103,7 @@ public final class MutationDetection implements Experiment {
     }
 
     /** Builds the groups: normal and wrongly labelled test inputs, and the successful adversarial inputs of each attack. */
-    public Groups groups(NetworkClassifier model, LabeledImages test, Profile profile) {
+    public Groups groups(NetworkClassifier model, LabeledImages test, Profile profile) throws IOException {
         int n = profile.sizes(dataset).attackSamples();
         int[] pred = Accuracy.predictions(model, test.features());
         int[] correct = IntStream.range(0, test.size()).filter(i -> pred[i] == test.label(i)).toArray();
@@ -128,11 +132,19 @@ public final class MutationDetection implements Experiment {
         for (Map.Entry<String, Attack> a : attacks.entrySet()) {
             names.put(a.getKey(), a.getValue().name());
             Progress.log("ark4j: " + a.getKey() + " on " + seeds.size() + " seeds");
-            AttackResult r = a.getValue() instanceof Jsma j ? j.run(model, seeds.features(), seeds.labels(), targets)
-                    : a.getValue().run(model, seeds.features(), seeds.labels());
-            int[] ok = IntStream.range(0, r.size()).filter(i -> r.success()[i]).toArray();
-            if (ok.length > 0) {
-                LabeledImages adv = new LabeledImages(a.getKey() + " adversarial", r.adversarial(), seeds.labels(), 10).select(ok);
+            boolean jsma = a.getValue() instanceof Jsma;
+            String key = StageCache.fingerprint(model.network().params()) + "|" + a.getValue().name() + "|" + StageCache.fingerprint(seeds.features())
+                    + Arrays.toString(seeds.labels()) + (jsma ? Arrays.toString(targets) : "");
+            LabeledImages adv = stages.getOrCompute(a.getKey() + "-adversarial", key, ADVERSARIAL, () -> {
+                AttackResult r = jsma ? a.getValue().run(model, seeds.features(), seeds.labels(), targets)
+                        : a.getValue().run(model, seeds.features(), seeds.labels());
+                int[] ok = IntStream.range(0, r.size()).filter(i -> r.success()[i]).toArray();
+                LabeledImages all = new LabeledImages(a.getKey() + " adversarial", r.adversarial(), seeds.labels(), seeds.classes());
+                long[] none = seeds.features().shape().clone();
+                none[0] = 0;
+                return ok.length > 0 ? all.select(ok) : new LabeledImages(all.name(), Nd4j.create(DataType.FLOAT, none), new int[0], all.classes());
+            });
+            if (adv.size() > 0) {
                 g.put(a.getKey(), adv);
             }
         }
@@ -151,8 +163,6 @@ public final class MutationDetection implements Experiment {
         // the interval's width when the groups are small (quick profile)
         LabeledImages calibration = Accuracy.correctlyClassified(model, train, Math.max(samples, 200));
 
-        // the stages that take hours on CIFAR-10 (accurate mutants, label changes) are kept, so that a stopped run resumes
-        StageCache stages = new StageCache(ModelCache.defaultDirectory().resolve("stages"));
         String modelKey = StageCache.fingerprint(model.network().params());
         Map<String, Mutants> sources = new LinkedHashMap<>();
         Table mutantTable = Table.create("accepted mutants (accuracy ≥ 90% of the original's on " + validation.size() + " test images)",
@@ -359,6 +369,52 @@ public final class MutationDetection implements Experiment {
         }
         return c;
     }
+
+    /** The successful adversarial inputs of an attack: name, labels, classes, shape, then the values (float). */
+    static final StageCache.Codec<LabeledImages> ADVERSARIAL = new StageCache.Codec<>() {
+        @Override
+        public void write(LabeledImages adv, DataOutputStream out) throws IOException {
+            out.writeUTF(adv.name());
+            out.writeInt(adv.classes());
+            int[] labels = adv.labels();
+            out.writeInt(labels.length);
+            for (int l : labels) {
+                out.writeInt(l);
+            }
+            long[] shape = adv.features().shape();
+            out.writeInt(shape.length);
+            for (long d : shape) {
+                out.writeLong(d);
+            }
+            if (labels.length > 0) {
+                for (float v : adv.features().castTo(DataType.FLOAT).dup('c').data().asFloat()) {
+                    out.writeFloat(v);
+                }
+            }
+        }
+
+        @Override
+        public LabeledImages read(DataInputStream in) throws IOException {
+            String name = in.readUTF();
+            int classes = in.readInt();
+            int[] labels = new int[in.readInt()];
+            for (int i = 0; i < labels.length; i++) {
+                labels[i] = in.readInt();
+            }
+            long[] shape = new long[in.readInt()];
+            for (int i = 0; i < shape.length; i++) {
+                shape[i] = in.readLong();
+            }
+            if (labels.length == 0) {
+                return new LabeledImages(name, Nd4j.create(DataType.FLOAT, shape), labels, classes);
+            }
+            float[] values = new float[(int) Arrays.stream(shape).reduce(1, (x, y) -> x * y)];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = in.readFloat();
+            }
+            return new LabeledImages(name, Nd4j.createFromArray(values).reshape(shape), labels, classes);
+        }
+    };
 
     /** Writes the record of a generated mutant set (seeds, accuracies, original accuracy, draws). */
     static StageCache.Codec<MutantSet> mutantSetCodec(NetworkClassifier model, ModelMutation op, double rate) {

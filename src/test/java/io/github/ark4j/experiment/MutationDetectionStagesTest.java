@@ -1,5 +1,6 @@
 package io.github.ark4j.experiment;
 
+import io.github.ark4j.data.LabeledImages;
 import io.github.ark4j.detect.ModelMutation;
 import io.github.ark4j.detect.MutantSet;
 import io.github.ark4j.model.Architecture;
@@ -10,6 +11,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -33,6 +35,18 @@ class MutationDetectionStagesTest {
         Map<String, boolean[][]> back = cache.getOrCompute("changes", "k", MutationDetection.LABEL_CHANGES, () -> fail("not kept"));
         assertEquals(changes.keySet().stream().toList(), back.keySet().stream().toList());
         changes.forEach((k, v) -> assertTrue(Arrays.deepEquals(v, back.get(k)), k));
+
+        LabeledImages adv = new LabeledImages("JSMA adversarial", Nd4j.rand(DataType.FLOAT, 3, 1, 4, 4), new int[]{2, 0, 9}, 10);
+        cache.getOrCompute("adv", "k", MutationDetection.ADVERSARIAL, () -> adv);
+        LabeledImages advBack = cache.getOrCompute("adv", "k", MutationDetection.ADVERSARIAL, () -> fail("not kept"));
+        assertEquals(adv.features(), advBack.features());
+        assertArrayEquals(adv.labels(), advBack.labels());
+        assertEquals(adv.name(), advBack.name());
+        LabeledImages none = new LabeledImages("C&W adversarial", Nd4j.create(DataType.FLOAT, 0, 1, 4, 4), new int[0], 10);
+        cache.getOrCompute("none", "k", MutationDetection.ADVERSARIAL, () -> none);
+        LabeledImages noneBack = cache.getOrCompute("none", "k", MutationDetection.ADVERSARIAL, () -> fail("not kept"));
+        assertEquals(0, noneBack.size());
+        assertArrayEquals(new long[]{0, 1, 4, 4}, noneBack.features().shape());
 
         Architecture a = Architecture.LENET5;
         MultiLayerNetwork net = new MultiLayerNetwork(a.configuration(1, TrainingConfig.builder(a).build().updater(), 5, DataType.FLOAT));
