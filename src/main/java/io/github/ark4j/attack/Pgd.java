@@ -84,12 +84,12 @@ public final class Pgd implements Attack {
                 int[] pred = Tensors.argmaxRows(pass.logits());
                 int[] act = active;
                 int[] keep = IntStream.range(0, act.length).filter(k -> !Steps.succeeded(pred[k], labels[act[k]], targets, act[k])).toArray();
+                if (keep.length == 0) {
+                    break;
+                }
                 if (keep.length < act.length) {
                     g = Steps.rows(g, keep);
                     active = IntStream.of(keep).map(k -> act[k]).toArray();
-                    if (active.length == 0) {
-                        break;
-                    }
                 }
             }
             INDArray xa = Steps.rows(adv, active);

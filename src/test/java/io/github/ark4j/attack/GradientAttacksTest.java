@@ -163,6 +163,11 @@ class GradientAttacksTest {
             }
             assertTrue(early > 0 && early < 24, early + " of 24 samples stopped early: the test needs both kinds");
         }
+        // a batch that becomes adversarial entirely stops there
+        AttackResult all = Pgd.bim().epsilon(1).stepSize(0.5).iterations(20).build().run(m, x, y);
+        for (int i = 0; i < 24; i++) {
+            assertTrue(all.success()[i] && all.iterations()[i] < 20, "sample " + i);
+        }
     }
 
     @Test
