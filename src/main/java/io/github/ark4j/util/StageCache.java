@@ -14,15 +14,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.net.URISyntaxException;
+import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
 import java.util.Locale;
 import java.util.function.Supplier;
 
 /**
  * Results of the long stages of an experiment kept on disk under a key that determines them, so that a run stopped
  * midway resumes after its last finished stage: the full CIFAR-10 detection experiment takes longer on 2 cores than
- * one working session. A stage's result is recomputed bit for bit by the same build at the same thread count, so a
- * cached one is the result the run would compute. Files are written atomically; one that cannot be read is reported by
+ * one working session. Keys hold ark4j's code fingerprint beside the stage's inputs and parameters: the same build at
+ * the same thread count recomputes a stage bit for bit, so a cached one is the result the run would compute. Files are written atomically; one that cannot be read is reported by
  * name and computed again.
  */
 public final class StageCache {
@@ -43,9 +48,50 @@ public final class StageCache {
         return directory;
     }
 
-    /** The file of a stage: {@code <name>-<first 16 hex digits of SHA-256(key)>.bin}. */
+    /**
+     * SHA-256 of ark4j's own class files (from its jar or its classes folder), computed once: part of every stage's
+     * key, so that results of other code are never taken for this code's. Any change to the code, even a moved line,
+     * makes the stages of earlier builds unused.
+     */
+    public static String codeFingerprint() {
+        return CodeFingerprint.VALUE;
+    }
+
+    private static final class CodeFingerprint {
+        static final String VALUE = compute();
+
+        private static String compute() {
+            try {
+                MessageDigest md = MessageDigest.getInstance("SHA-256");
+                Path location = Path.of(StageCache.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+                if (Files.isDirectory(location)) {
+                    try (Stream<Path> files = Files.walk(location)) {
+                        for (Path f : files.filter(f -> f.toString().endsWith(".class")).sorted().toList()) {
+                            md.update(location.relativize(f).toString().getBytes(StandardCharsets.UTF_8));
+                            md.update(Files.readAllBytes(f));
+                        }
+                    }
+                } else {
+                    try (JarFile jar = new JarFile(location.toFile())) {
+                        for (JarEntry e : jar.stream().filter(e -> e.getName().startsWith("io/github/ark4j/") && e.getName().endsWith(".class"))
+                                .sorted(Comparator.comparing(JarEntry::getName)).toList()) {
+                            md.update(e.getName().getBytes(StandardCharsets.UTF_8));
+                            try (var in = jar.getInputStream(e)) {
+                                md.update(in.readAllBytes());
+                            }
+                        }
+                    }
+                }
+                return HexFormat.of().formatHex(md.digest()).substring(0, 16);
+            } catch (IOException | URISyntaxException | NoSuchAlgorithmException e) {
+                throw new IllegalStateException("cannot read ark4j's own classes to key the stage cache", e);
+            }
+        }
+    }
+
+    /** The file of a stage: {@code <name>-<first 16 hex digits of SHA-256(code fingerprint | key)>.bin}. */
     public Path pathFor(String name, String key) {
-        return directory.resolve(String.format(Locale.ROOT, "%s-%s.bin", name, sha256(key.getBytes(StandardCharsets.UTF_8)).substring(0, 16)));
+        return directory.resolve(String.format(Locale.ROOT, "%s-%s.bin", name, sha256((codeFingerprint() + "|" + key).getBytes(StandardCharsets.UTF_8)).substring(0, 16)));
     }
 
     /** The cached result of the stage, or {@code compute}'s, which is then kept. */

@@ -56,6 +56,12 @@ class StageCacheTest {
     }
 
     @Test
+    void theCodeFingerprintIsStableWithinABuild() {
+        assertEquals(16, StageCache.codeFingerprint().length());
+        assertEquals(StageCache.codeFingerprint(), StageCache.codeFingerprint());
+    }
+
+    @Test
     void fingerprintSeesValuesShapeTypeAndNotLayout() {
         INDArray a = Nd4j.arange(12).reshape(3, 4).castTo(DataType.FLOAT);
         String fa = StageCache.fingerprint(a);
