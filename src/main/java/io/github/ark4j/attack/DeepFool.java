@@ -1,7 +1,6 @@
 package io.github.ark4j.attack;
 
 import io.github.ark4j.model.Classifier;
-import io.github.ark4j.model.Tensors;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -54,20 +53,16 @@ public final class DeepFool implements Attack {
         int[] active = IntStream.range(0, b).toArray();
         for (int it = 0; it < maxIterations && active.length > 0; it++) {
             INDArray xa = Steps.rows(adv, active);
-            Classifier.ForwardPass pass = model.forwardPass(xa);
-            int[] pred = Tensors.argmaxRows(pass.logits());
+            int[] pred = model.predict(xa);
             int[] act = active;
             active = IntStream.range(0, act.length).filter(i -> pred[i] == before[act[i]]).map(i -> act[i]).toArray();
             if (active.length == 0) {
                 break;
             }
             int[] still = active;
-            if (still.length < act.length) {
-                // a new pass for the samples still on their side: a Jacobian costs K backward passes per row
-                xa = Steps.rows(adv, still);
-                pass = model.forwardPass(xa);
-            }
-            INDArray r = step(pass, Steps.subset(before, still));
+            xa = Steps.rows(adv, still);
+            // the Jacobian's forward pass also gives the logits
+            INDArray r = step(model.forwardPass(xa), Steps.subset(before, still));
             for (int k = 0; k < still.length; k++) {
                 total.getRow(still[k]).addi(r.getRow(k));
                 iterations[still[k]]++;
