@@ -5,6 +5,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
+import java.util.function.UnaryOperator;
+
 /**
  * What attacks and detectors need of a model, and nothing more (the estimator idea of IBM ART): logits,
  * probabilities at a temperature, and batched input gradients. Every method works on a whole batch
@@ -39,6 +41,21 @@ public interface Classifier {
      * pass of any kind.
      */
     interface ForwardPass {
+        /** A pass with the given logits whose gradients {@code gradient} computes. */
+        static ForwardPass of(INDArray logits, UnaryOperator<INDArray> gradient) {
+            return new ForwardPass() {
+                @Override
+                public INDArray logits() {
+                    return logits;
+                }
+
+                @Override
+                public INDArray gradient(INDArray w) {
+                    return gradient.apply(w);
+                }
+            };
+        }
+
         /** Z(x), [B, K]. */
         INDArray logits();
 
@@ -86,18 +103,7 @@ public interface Classifier {
      * pass) per gradient: right for models whose forward pass costs little; networks override it.
      */
     default ForwardPass forwardPass(INDArray x) {
-        INDArray z = logits(x);
-        return new ForwardPass() {
-            @Override
-            public INDArray logits() {
-                return z;
-            }
-
-            @Override
-            public INDArray gradient(INDArray w) {
-                return logitGradient(x, w);
-            }
-        };
+        return ForwardPass.of(logits(x), w -> logitGradient(x, w));
     }
 
     /**

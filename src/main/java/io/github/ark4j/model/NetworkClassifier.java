@@ -98,21 +98,13 @@ public final class NetworkClassifier implements Classifier {
     public ForwardPass forwardPass(INDArray x) {
         INDArray z = forward(x).dup();
         long pass = forwardPasses;
-        return new ForwardPass() {
-            @Override
-            public INDArray logits() {
-                return z;
+        return ForwardPass.of(z, w -> {
+            if (pass != forwardPasses) {
+                throw new IllegalStateException("this forward pass was replaced by a later one on the same classifier");
             }
-
-            @Override
-            public INDArray gradient(INDArray w) {
-                if (pass != forwardPasses) {
-                    throw new IllegalStateException("this forward pass was replaced by a later one on the same classifier");
-                }
-                requireWeights(x, w);
-                return backward(w.castTo(twin.getLayerWiseConfigurations().getDataType()));
-            }
-        };
+            requireWeights(x, w);
+            return backward(w.castTo(twin.getLayerWiseConfigurations().getDataType()));
+        });
     }
 
     /** Backward pass from ε at the logits, after {@link #forward}; returns ∂(Σ ε·Z)/∂x with the input's shape. */
