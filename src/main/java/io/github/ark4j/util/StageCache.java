@@ -54,38 +54,52 @@ public final class StageCache {
      * makes the stages of earlier builds unused.
      */
     public static String codeFingerprint() {
+        if (CodeFingerprint.VALUE == null) {
+            throw new IllegalStateException("cannot read ark4j's own classes to key the stage cache: " + CodeFingerprint.PROBLEM);
+        }
         return CodeFingerprint.VALUE;
     }
 
     private static final class CodeFingerprint {
-        static final String VALUE = compute();
+        /** The fingerprint, or null when ark4j's classes cannot be read (e.g. a class loader without a code source). */
+        static final String VALUE;
+        /** Why {@link #VALUE} is null. */
+        static final String PROBLEM;
 
-        private static String compute() {
+        static {
+            String value = null;
+            String problem = null;
             try {
-                MessageDigest md = MessageDigest.getInstance("SHA-256");
-                Path location = Path.of(StageCache.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-                if (Files.isDirectory(location)) {
-                    try (Stream<Path> files = Files.walk(location)) {
-                        for (Path f : files.filter(f -> f.toString().endsWith(".class")).sorted().toList()) {
-                            md.update(location.relativize(f).toString().getBytes(StandardCharsets.UTF_8));
-                            md.update(Files.readAllBytes(f));
-                        }
+                value = compute();
+            } catch (IOException | URISyntaxException | NoSuchAlgorithmException | RuntimeException e) {
+                problem = e.toString();
+            }
+            VALUE = value;
+            PROBLEM = problem;
+        }
+
+        private static String compute() throws IOException, URISyntaxException, NoSuchAlgorithmException {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            Path location = Path.of(StageCache.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (Files.isDirectory(location)) {
+                try (Stream<Path> files = Files.walk(location)) {
+                    for (Path f : files.filter(f -> f.toString().endsWith(".class")).sorted().toList()) {
+                        md.update(location.relativize(f).toString().getBytes(StandardCharsets.UTF_8));
+                        md.update(Files.readAllBytes(f));
                     }
-                } else {
-                    try (JarFile jar = new JarFile(location.toFile())) {
-                        for (JarEntry e : jar.stream().filter(e -> e.getName().startsWith("io/github/ark4j/") && e.getName().endsWith(".class"))
-                                .sorted(Comparator.comparing(JarEntry::getName)).toList()) {
-                            md.update(e.getName().getBytes(StandardCharsets.UTF_8));
-                            try (var in = jar.getInputStream(e)) {
-                                md.update(in.readAllBytes());
-                            }
+                }
+            } else {
+                try (JarFile jar = new JarFile(location.toFile())) {
+                    for (JarEntry e : jar.stream().filter(e -> e.getName().startsWith("io/github/ark4j/") && e.getName().endsWith(".class"))
+                            .sorted(Comparator.comparing(JarEntry::getName)).toList()) {
+                        md.update(e.getName().getBytes(StandardCharsets.UTF_8));
+                        try (var in = jar.getInputStream(e)) {
+                            md.update(in.readAllBytes());
                         }
                     }
                 }
-                return HexFormat.of().formatHex(md.digest()).substring(0, 16);
-            } catch (IOException | URISyntaxException | NoSuchAlgorithmException e) {
-                throw new IllegalStateException("cannot read ark4j's own classes to key the stage cache", e);
             }
+            return HexFormat.of().formatHex(md.digest()).substring(0, 16);
         }
     }
 
@@ -96,6 +110,10 @@ public final class StageCache {
 
     /** The cached result of the stage, or {@code compute}'s, which is then kept. */
     public <T> T getOrCompute(String name, String key, Codec<T> codec, Supplier<T> compute) throws IOException {
+        if (CodeFingerprint.VALUE == null) {
+            Progress.log("ark4j: " + name + " not kept (cannot read ark4j's own classes: " + CodeFingerprint.PROBLEM + ")");
+            return compute.get();
+        }
         Path file = pathFor(name, key);
         if (Files.exists(file)) {
             try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
