@@ -15,9 +15,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * JSMA on the Papernot MNIST net (notebook 02): every source-target pair of correctly classified seeds with the
- * logit (Z) saliency map as in Papernot et al. EuroS&P 2016 (PAPERS.md [5]), and JSMA-F (softmax output, one seeded
- * random target per seed) as the distillation paper uses it (PAPERS.md [1]). θ = +1, γ = 14.5%.
+ * JSMA on the Papernot MNIST net (notebook 02): every source-target pair of correctly classified seeds, once with the
+ * logit (Z) saliency map as in Papernot et al. EuroS&P 2016 (PAPERS.md [5]) and once with the softmax (F) saliency map
+ * the distillation paper attacks (PAPERS.md [1]); and JSMA-F with one seeded random target per seed, the distillation
+ * paper's undistilled baseline. θ = +1, γ = 14.5%. The issue's full-size claim (≥ 90% over all pairs with ≤ 6% of the
+ * features changed) is checked for both saliency maps: the paper's 97% / 4.02% is JSMA-Z's.
  */
 public final class JsmaMnist implements Experiment {
     @Override
@@ -36,17 +38,22 @@ public final class JsmaMnist implements Experiment {
         LabeledImages seeds = JsmaGrid.seeds(model, profile.mnistTest(), profile.jsmaSeedsPerClass());
         JsmaGrid.Result grid = JsmaGrid.run(model, seeds, Jsma.builder().build());
         Jsma jsmaF = Jsma.builder().output(Jsma.Output.PROBABILITIES).build();
+        JsmaGrid.Result gridF = JsmaGrid.run(model, seeds, jsmaF);
         AttackResult f = jsmaF.run(model, seeds.features(), seeds.labels(), Jsma.randomTargets(seeds.labels(), 10, 1));
 
         Table summary = grid.attack().summary(grid.sources()).copy();
+        summary.append(gridF.attack().summary(gridF.sources()));
         summary.append(f.summary(seeds.labels()));
-        summary.setName("JSMA-Z over all pairs and JSMA-F with random targets, " + seeds.size() + " seeds");
+        summary.setName("JSMA-Z and JSMA-F over all pairs, JSMA-F with random targets, " + seeds.size() + " seeds");
         List<Claim> claims = List.of(
                 Claim.shareAtLeast("JSMA-Z success, all source-target pairs", "97% (issue target ≥ 90%)", grid.successRate(), 0.90),
-                Claim.shareAtMost("features changed (share of 784, successful attacks)", "4.02% (issue target ≤ 6%)", grid.meanShareChanged(), 0.06),
+                Claim.shareAtMost("JSMA-Z features changed (share of 784, successful attacks)", "4.02% (issue target ≤ 6%)", grid.meanShareChanged(), 0.06),
+                Claim.shareAtLeast("JSMA-F success, all source-target pairs", "– (issue target ≥ 90%)", gridF.successRate(), 0.90),
+                Claim.shareAtMost("JSMA-F features changed (share of 784, successful attacks)", "– (issue target ≤ 6%)", gridF.meanShareChanged(), 0.06),
                 Claim.shareWithin("JSMA-F success, random target (undistilled, [1])", 0.9589, f.successRate(seeds.labels()), 0.05));
         Map<String, Table> tables = new LinkedHashMap<>();
         tables.put("success-by-source-and-target", grid.successBySourceAndTarget());
+        tables.put("success-by-source-and-target-jsma-f", gridF.successBySourceAndTarget());
         tables.put("summary", summary);
         Map<String, BufferedImage> images = new LinkedHashMap<>();
         images.put("jsma-grid", grid.figure());
