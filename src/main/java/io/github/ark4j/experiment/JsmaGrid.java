@@ -45,7 +45,7 @@ public final class JsmaGrid {
                     ok[sources[i]][targets[i]]++;
                 }
             }
-            Table t = Table.create("JSMA success rate by source (row) and target (column)");
+            Table t = Table.create(attack.attack() + " success rate by source (row) and target (column)");
             t.addColumns(IntColumn.create("source", IntStream.range(0, k).toArray()));
             for (int c = 0; c < k; c++) {
                 double[] col = new double[k];

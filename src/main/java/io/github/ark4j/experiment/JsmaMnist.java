@@ -57,6 +57,7 @@ public final class JsmaMnist implements Experiment {
         tables.put("summary", summary);
         Map<String, BufferedImage> images = new LinkedHashMap<>();
         images.put("jsma-grid", grid.figure());
+        images.put("jsma-f-grid", gridF.figure());
         String note = String.format(Locale.ROOT, "%d seeds (%d per class, correctly classified, first in test order), %d targeted attacks.",
                 seeds.size(), profile.jsmaSeedsPerClass(), grid.attack().size());
         return new Outcome(claims, tables, Map.<String, Chart<?, ?>>of(), images, List.of(note));
