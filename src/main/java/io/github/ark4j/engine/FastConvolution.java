@@ -17,6 +17,8 @@ import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
@@ -80,13 +82,30 @@ public final class FastConvolution implements ConvolutionHelper {
      * layer at batch 128; on the GEMM path the ∂W GEMM is skipped.
      */
     private final boolean inputGradientOnly;
+    /**
+     * Whether a backward pass in {@link #backwardAfterForward} may take the layer's pre-activation from the forward
+     * pass before it: only for input-gradient-only layers whose activation is the plain ReLU or the identity (below).
+     */
+    private final boolean forwardReusable;
     private INDArray lastInput;
     private INDArray lastColumns;
     private INDArray columnsBuffer;
+    /** The last forward pass: its input, parameters and output (the pre-activation, or its ReLU once DL4J applied it). */
+    private INDArray forwardInput;
+    private INDArray forwardWeights;
+    private INDArray forwardBias;
+    private INDArray forwardOutput;
+    /** Set while {@link #backwardAfterForward} runs a backward pass of this layer's network. */
+    private boolean inBackwardAfterForward;
 
     public FastConvolution(Strategy strategy, boolean inputGradientOnly) {
+        this(strategy, inputGradientOnly, false);
+    }
+
+    private FastConvolution(Strategy strategy, boolean inputGradientOnly, boolean forwardReusable) {
         this.strategy = strategy;
         this.inputGradientOnly = inputGradientOnly;
+        this.forwardReusable = forwardReusable;
     }
 
     /** Installs the best helper for this build on every convolution layer; returns how many layers got it. */
@@ -111,11 +130,45 @@ public final class FastConvolution implements ConvolutionHelper {
         int n = 0;
         for (Layer l : network.getLayers()) {
             if (l instanceof ConvolutionLayer c && l.getClass() == ConvolutionLayer.class) {
-                setHelper(c, new FastConvolution(strategy, inputGradientOnly));
+                IActivation afn = ((org.deeplearning4j.nn.conf.layers.ConvolutionLayer) c.conf().getLayer()).getActivationFn();
+                setHelper(c, new FastConvolution(strategy, inputGradientOnly, inputGradientOnly && derivativeFromOutput(afn)));
                 n++;
             }
         }
         return n;
+    }
+
+    /**
+     * True for the activations whose derivative DL4J computes the same from the activation a = f(z) as from z: the
+     * plain ReLU (its backward pass multiplies by [z &gt; 0], and ReLU(z) &gt; 0 exactly when z &gt; 0) and the
+     * identity (derivative 1). DL4J applies the activation in place on the array the helper returned, so a kept
+     * forward output holds f(z) by the time a backward pass asks for z.
+     */
+    private static boolean derivativeFromOutput(IActivation afn) {
+        return afn instanceof ActivationIdentity || new ActivationReLU().equals(afn);
+    }
+
+    /**
+     * Runs {@code backward}, a backward pass of {@code network} right after its forward pass, with each convolution
+     * layer taking its pre-activation from that forward pass. DL4J 1.0.0-M2.1's {@code ConvolutionLayer} recomputes
+     * its whole forward convolution in every backward pass only to differentiate its activation; for the
+     * input-gradient-only layers of {@link #installForInputGradients} with a ReLU or identity activation that
+     * recomputation is skipped (a layer whose input or parameters are not the forward pass's objects recomputes as
+     * before). The caller guarantees that input and parameters were not changed in place since the forward pass.
+     */
+    public static <T> T backwardAfterForward(MultiLayerNetwork network, java.util.function.Supplier<T> backward) {
+        java.util.List<FastConvolution> helpers = new java.util.ArrayList<>();
+        for (Layer l : network.getLayers()) {
+            if (l instanceof ConvolutionLayer c && helper(c) instanceof FastConvolution f && f.forwardReusable) {
+                helpers.add(f);
+            }
+        }
+        helpers.forEach(f -> f.inBackwardAfterForward = true);
+        try {
+            return backward.get();
+        } finally {
+            helpers.forEach(f -> f.inBackwardAfterForward = false);
+        }
     }
 
     /** The strategy {@link #install(MultiLayerNetwork)} uses on this build. */
@@ -134,12 +187,24 @@ public final class FastConvolution implements ConvolutionHelper {
 
     private static void setHelper(ConvolutionLayer layer, ConvolutionHelper helper) {
         try {
-            Field f = ConvolutionLayer.class.getDeclaredField("helper");
-            f.setAccessible(true);
-            f.set(layer, helper);
+            helperField().set(layer, helper);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot install the convolution helper: DL4J's ConvolutionLayer has no 'helper' field (expected 1.0.0-M2.1)", e);
         }
+    }
+
+    private static ConvolutionHelper helper(ConvolutionLayer layer) {
+        try {
+            return (ConvolutionHelper) helperField().get(layer);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot read the convolution helper: DL4J's ConvolutionLayer has no 'helper' field (expected 1.0.0-M2.1)", e);
+        }
+    }
+
+    private static Field helperField() throws NoSuchFieldException {
+        Field f = ConvolutionLayer.class.getDeclaredField("helper");
+        f.setAccessible(true);
+        return f;
     }
 
     private static boolean supported(int[] dilation, CNN2DFormat format, ConvolutionMode mode) {
@@ -153,9 +218,24 @@ public final class FastConvolution implements ConvolutionHelper {
         if (!supported(dilation, format, convolutionMode)) {
             return null;
         }
-        if (strategy == Strategy.ONEDNN) {
-            return oneDnnForward(input, weights, bias, kernel, strides, pad, workspaceMgr);
+        if (inBackwardAfterForward && input == forwardInput && weights == forwardWeights && bias == forwardBias) {
+            return forwardOutput;
         }
+        INDArray z = strategy == Strategy.ONEDNN ? oneDnnForward(input, weights, bias, kernel, strides, pad, workspaceMgr)
+                : gemmForward(input, weights, bias, kernel, strides, pad, workspaceMgr);
+        // an output in a workspace is kept only by a copy (its memory is reused after the pass): recompute those
+        if (forwardReusable && !inBackwardAfterForward) {
+            boolean kept = !z.isAttached();
+            forwardInput = kept ? input : null;
+            forwardWeights = weights;
+            forwardBias = bias;
+            forwardOutput = kept ? z : null;
+        }
+        return z;
+    }
+
+    private INDArray gemmForward(INDArray input, INDArray weights, INDArray bias, int[] kernel, int[] strides, int[] pad,
+                                 LayerWorkspaceMgr workspaceMgr) {
         int b = (int) input.size(0);
         int outC = (int) weights.size(0);
         INDArray col = columns(input, kernel, strides, pad, true);

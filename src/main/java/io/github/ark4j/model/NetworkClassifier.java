@@ -109,7 +109,10 @@ public final class NetworkClassifier implements Classifier {
 
     /** Backward pass from ε at the logits, after {@link #forward}; returns ∂(Σ ε·Z)/∂x with the input's shape. */
     private INDArray backward(INDArray eps) {
-        return twin.backpropGradient(eps.dup(), LayerWorkspaceMgr.noWorkspaces()).getSecond().dup();
+        // the convolutions' pre-activations come from the forward pass (the twin's input and weights are not changed
+        // in place between the two): DL4J would recompute each forward convolution
+        return FastConvolution.backwardAfterForward(twin,
+                () -> twin.backpropGradient(eps.dup(), LayerWorkspaceMgr.noWorkspaces()).getSecond().dup());
     }
 
     @Override

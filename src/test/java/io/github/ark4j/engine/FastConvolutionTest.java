@@ -5,13 +5,20 @@ import io.github.ark4j.data.Mnist;
 import io.github.ark4j.model.Architecture;
 import io.github.ark4j.model.NetworkClassifier;
 import io.github.ark4j.model.TrainingConfig;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import java.io.IOException;
 import java.nio.file.Paths;
@@ -61,6 +68,45 @@ class FastConvolutionTest {
             assertTrue(relative(fast.gradient().gradient(), reference.gradient().gradient()) < 1e-4, a + " parameter gradients");
             assertEquals(reference.score(), fast.score(), 1e-5 * Math.abs(reference.score()));
         }
+    }
+
+    /**
+     * The twin's backward passes take the ReLU convolutions' pre-activations from the forward pass instead of
+     * recomputing them: the input gradient is bit for bit the one of a backward pass that recomputes them (DL4J's own).
+     */
+    @Test
+    void backwardAfterForwardReusesThePreActivationsExactly() throws IOException {
+        INDArray x = Mnist.load(Paths.get("data", "mnist"), Mnist.Split.TEST).first(16).features();
+        NetworkClassifier c = new NetworkClassifier(net(Architecture.PAPERNOT_MNIST), Architecture.PAPERNOT_MNIST);
+        INDArray w = Nd4j.rand(DataType.FLOAT, 16, 10);
+        INDArray reused = c.logitGradient(x, w);
+        c.twin().setInput(x);
+        c.twin().feedForward(false, false);
+        INDArray recomputed = c.twin().backpropGradient(w.dup(), LayerWorkspaceMgr.noWorkspaces()).getSecond();
+        assertEquals(recomputed, reused);
+    }
+
+    /**
+     * For an activation whose derivative needs z itself (tanh), the forward output (tanh(z), DL4J activates in place)
+     * must not stand in for z: the input gradient still matches the built-in path.
+     */
+    @Test
+    void backwardRecomputesThePreActivationOfOtherActivations() throws IOException {
+        INDArray x = Mnist.load(Paths.get("data", "mnist"), Mnist.Split.TEST).first(16).features();
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(5).dataType(DataType.FLOAT).list()
+                .layer(new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(3, 3).nOut(4).activation(Activation.TANH).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutional(28, 28, 1)).build();
+        MultiLayerNetwork fast = new MultiLayerNetwork(conf.clone());
+        fast.init();
+        MultiLayerNetwork reference = new MultiLayerNetwork(conf.clone());
+        reference.init(fast.params().dup(), false);
+        NetworkClassifier cf = new NetworkClassifier(fast, new long[]{1, 28, 28});
+        NetworkClassifier cr = new NetworkClassifier(reference, new long[]{1, 28, 28});
+        FastConvolution.uninstall(cr.twin());
+        INDArray w = Nd4j.rand(DataType.FLOAT, 16, 10);
+        double rel = relative(cf.logitGradient(x, w), cr.logitGradient(x, w));
+        assertTrue(rel < 1e-5, "tanh layer input gradient, relative difference " + rel);
     }
 
     @Test
