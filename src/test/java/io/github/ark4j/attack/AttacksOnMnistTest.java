@@ -52,6 +52,8 @@ class AttacksOnMnistTest {
         for (double li : r.linf()) {
             assertTrue(li <= 0.3 + 1e-6, "L-inf budget");
         }
+        // the clean predictions come from the gradient's forward pass (the logits twin): the network's own labels
+        assertArrayEquals(model.predict(d.features()), r.before());
     }
 
     @Test
