@@ -1,7 +1,10 @@
 package io.github.ark4j.cli;
 
+import io.github.ark4j.data.DataFormatException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+
+import java.io.IOException;
 
 /** The {@code ark4j} command: one subcommand per job. */
 @Command(name = "ark4j", mixinStandardHelpOptions = true, version = "ark4j 0.1.0",
@@ -15,6 +18,25 @@ public final class Ark4j implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Ark4j()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * The command line with its error handling: bad input (an {@link IllegalArgumentException} naming the parameter and
+     * the expected value) exits with code 2 and an unreadable or corrupt file (an {@link IOException} naming it) with
+     * code 1, each with its message on one line instead of a stack trace; anything else is a bug and keeps its trace.
+     */
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Ark4j());
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (!(e instanceof IllegalArgumentException) && !(e instanceof IOException)) {
+                throw e;
+            }
+            // ark4j's own messages name the parameter or file; a JDK I/O error (NoSuchFileException: path) needs its type
+            boolean named = e instanceof IllegalArgumentException || e instanceof DataFormatException;
+            cmd.getErr().println("ark4j " + cmd.getCommandName() + ": " + (named ? e.getMessage() : e.toString()));
+            return e instanceof IllegalArgumentException ? cmd.getCommandSpec().exitCodeOnInvalidInput() : 1;
+        });
+        return cl;
     }
 }

@@ -65,6 +65,10 @@ final class BenchCommand implements Callable<Integer> {
             + "model or checkpoint `ark4j train --model papernot-cifar10` wrote) instead of the 2-epoch speed-only net.")
     Path cifarModel;
 
+    @Option(names = "--attack", split = ",", paramLabel = "NAME", description = "For --attacks: only these attacks, e.g. "
+            + "--attack jsma-f,fgsm (FGSM, BIM, PGD, JSMA-Z, JSMA-F, DeepFool, C&W; default: all).")
+    List<String> onlyAttacks = new java.util.ArrayList<>();
+
     @Option(names = "--attack-samples", defaultValue = "100", description = "Correctly classified test images per attack for --attacks (default: ${DEFAULT-VALUE}).")
     int attackSamples;
 
@@ -110,8 +114,9 @@ final class BenchCommand implements Callable<Integer> {
 
     private void benchAttacks() throws Exception {
         List<AttackBenchmark.Row> rows = new java.util.ArrayList<>();
+        AttackBenchmark.select(AttackBenchmark.attacks(false), onlyAttacks); // an unknown name fails before any work
         NetworkClassifier mnist = Profile.QUICK.papernotMnist();
-        rows.addAll(AttackBenchmark.run("MNIST", mnist, Accuracy.correctlyClassified(mnist, Profile.QUICK.mnistTest(), attackSamples), false));
+        rows.addAll(AttackBenchmark.run("MNIST", mnist, Accuracy.correctlyClassified(mnist, Profile.QUICK.mnistTest(), attackSamples), false, onlyAttacks));
         Path cifarFolder = DataDirectory.resolve().resolve("cifar-10");
         if (Cifar10.present(cifarFolder)) {
             LabeledImages train = Cifar10.load(cifarFolder, Cifar10.Split.TRAIN).first(10_000);
@@ -120,7 +125,7 @@ final class BenchCommand implements Callable<Integer> {
             NetworkClassifier cifar = (cifarModel != null ? ModelFile.load(cifarModel) : ModelCache.standard().getOrTrain(c, train, test)).classifier();
             System.out.printf(Locale.ROOT, "CIFAR-10 model: %s, %.2f%% on the first %d test images%n", cifarModel != null ? cifarModel : "2 epochs on 10,000 images",
                     100 * Accuracy.of(cifar, test), test.size());
-            rows.addAll(AttackBenchmark.run("CIFAR-10", cifar, Accuracy.correctlyClassified(cifar, test, attackSamples), true));
+            rows.addAll(AttackBenchmark.run("CIFAR-10", cifar, Accuracy.correctlyClassified(cifar, test, attackSamples), true, onlyAttacks));
         } else {
             System.out.println("CIFAR-10 not found in " + cifarFolder + ": MNIST only");
         }

@@ -12,10 +12,13 @@ import io.github.ark4j.model.Classifier;
 import io.github.ark4j.util.Progress;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Adversarial examples per second of every attack on one model and one batch of correctly classified images, at the
@@ -55,17 +58,47 @@ public final class AttackBenchmark {
         m.put("JSMA-Z", Jsma.builder().build());
         m.put("JSMA-F", Jsma.builder().output(Jsma.Output.PROBABILITIES).build());
         m.put("DeepFool", DeepFool.builder().build());
-        m.put("C&W L2", CarliniWagnerL2.builder().binarySteps(6).iterations(300).build());
+        m.put("C&W", CarliniWagnerL2.builder().binarySteps(6).iterations(300).build());
         return m;
     }
 
-    public static List<Row> run(String dataset, Classifier model, LabeledImages samples, boolean cifar) {
+    /**
+     * The attacks of {@link #attacks} whose names are given (compared without case and punctuation: "jsma-f", "cw"
+     * and "C&W" all work), in the benchmark's order; all of them for an empty selection.
+     *
+     * @throws IllegalArgumentException naming the unknown attack and the known ones
+     */
+    public static Map<String, Attack> select(Map<String, Attack> attacks, Collection<String> names) {
+        Set<String> wanted = new HashSet<>();
+        for (String n : names) {
+            String key = normalized(n);
+            if (attacks.keySet().stream().noneMatch(k -> normalized(k).equals(key))) {
+                throw new IllegalArgumentException("--attack: unknown attack '" + n + "', expected some of " + String.join(", ", attacks.keySet()));
+            }
+            wanted.add(key);
+        }
+        Map<String, Attack> out = new LinkedHashMap<>();
+        attacks.forEach((k, a) -> {
+            if (wanted.isEmpty() || wanted.contains(normalized(k))) {
+                out.put(k, a);
+            }
+        });
+        return out;
+    }
+
+    private static String normalized(String name) {
+        return name.replaceAll("[^A-Za-z0-9]", "").toLowerCase(Locale.ROOT);
+    }
+
+    /** The attacks of {@link #attacks} named in {@code only} (all when empty, see {@link #select}) on the samples. */
+    public static List<Row> run(String dataset, Classifier model, LabeledImages samples, boolean cifar, Collection<String> only) {
+        Map<String, Attack> chosen = select(attacks(cifar), only);
         List<Row> rows = new ArrayList<>();
         int[] targets = Jsma.randomTargets(samples.labels(), samples.classes(), 1);
         LabeledImages warm = samples.first(Math.min(4, samples.size()));
         // oneDNN builds its primitives once per input shape: the first pass at the full batch size is not the attack's cost
         model.lossGradient(samples.features(), samples.oneHot(), 1.0);
-        for (Map.Entry<String, Attack> e : attacks(cifar).entrySet()) {
+        for (Map.Entry<String, Attack> e : chosen.entrySet()) {
             Attack a = e.getValue();
             boolean targeted = a instanceof Jsma || a instanceof CarliniWagnerL2;
             // the pairwise JSMA search is quadratic in the features: 3,072 on CIFAR-10 make it ~150x MNIST's cost per step
