@@ -74,6 +74,8 @@ public final class FastConvolution implements ConvolutionHelper {
     }
 
     private static final Strategy BEST = Strategy.best();
+    /** DL4J's ConvolutionLayer.helper, the slot cuDNN/oneDNN helpers use. */
+    private static final Field HELPER_FIELD = helperField();
     private final Strategy strategy;
     /**
      * Backward passes compute ∂X only, not ∂W and ∂bias: for networks that are never trained, whose backward passes
@@ -187,24 +189,29 @@ public final class FastConvolution implements ConvolutionHelper {
 
     private static void setHelper(ConvolutionLayer layer, ConvolutionHelper helper) {
         try {
-            helperField().set(layer, helper);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot install the convolution helper: DL4J's ConvolutionLayer has no 'helper' field (expected 1.0.0-M2.1)", e);
+            HELPER_FIELD.set(layer, helper);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("cannot install the convolution helper", e);
         }
     }
 
+    /** The layer's helper (read on every {@link #backwardAfterForward}, hence the field resolved once). */
     private static ConvolutionHelper helper(ConvolutionLayer layer) {
         try {
-            return (ConvolutionHelper) helperField().get(layer);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot read the convolution helper: DL4J's ConvolutionLayer has no 'helper' field (expected 1.0.0-M2.1)", e);
+            return (ConvolutionHelper) HELPER_FIELD.get(layer);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("cannot read the convolution helper", e);
         }
     }
 
-    private static Field helperField() throws NoSuchFieldException {
-        Field f = ConvolutionLayer.class.getDeclaredField("helper");
-        f.setAccessible(true);
-        return f;
+    private static Field helperField() {
+        try {
+            Field f = ConvolutionLayer.class.getDeclaredField("helper");
+            f.setAccessible(true);
+            return f;
+        } catch (NoSuchFieldException e) {
+            throw new IllegalStateException("DL4J's ConvolutionLayer has no 'helper' field (expected 1.0.0-M2.1)", e);
+        }
     }
 
     private static boolean supported(int[] dilation, CNN2DFormat format, ConvolutionMode mode) {
