@@ -38,7 +38,8 @@ import java.util.zip.GZIPInputStream;
  * ark4j against the PyTorch reference ({@code ../shared/peer/torch_reference.py}) on the same machine, in the same
  * run: the Papernot MNIST net with the same weights on both sides, (1) an equivalence check of logits, loss input
  * gradient and logit Jacobian against the reference's {@code dump}, and (2) throughput of training, inference,
- * input gradient and Jacobian, alternating blocks of the two sides (torch, ark4j, torch, ark4j, …) through the
+ * input gradient (against torch's input-only {@code autograd.grad} and against the {@code loss.backward()} that
+ * ART's FGSM and BIM run, parameter gradients included) and Jacobian, alternating blocks of the two sides (torch, ark4j, torch, ark4j, …) through the
  * reference's {@code serve} mode; the ratio of each pair is ark4j/PyTorch and the figure is the median over pairs.
  * Needs the full MNIST files (the reference trains on 7,936 images) and {@code python3} with torch and numpy.
  */
@@ -171,6 +172,9 @@ public final class TorchPeer {
         ours.put("infer", i -> c.logits(tx.get(i % tx.size())));
         ours.put("grad", i -> c.lossGradient(tx.get(i % tx.size()), ty.get(i % ty.size()), 1));
         ours.put("jac_loop", i -> c.logitJacobian(tx.get(i % tx.size())));
+        // ART's FGSM and BIM take their gradient from loss.backward(), parameter gradients included: against that
+        // backward pass (the peer's grad_art), our input gradient tells how FGSM/BIM compare with ART on this machine
+        ours.put("grad_art", ours.get("grad"));
         List<Ratio> out = new ArrayList<>();
         Process p = new ProcessBuilder(python, script.toString(), "serve", rawMnist.toString(), weights.toString(), init.toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -184,7 +188,7 @@ public final class TorchPeer {
                 throw new IOException(script + " serve ended before READY (is torch installed for " + python + "?)");
             }
             try (Progress prog = Progress.start("ark4j vs PyTorch", (long) ours.size() * (pairs + 1), "pairs")) {
-                for (String op : List.of("train", "infer", "grad", "jac_loop")) {
+                for (String op : List.of("train", "infer", "grad", "grad_art", "jac_loop")) {
                     int opReps = op.equals("jac_loop") ? Math.max(1, reps / 4) : reps;
                     double[] ark = new double[pairs];
                     double[] torch = new double[pairs];
