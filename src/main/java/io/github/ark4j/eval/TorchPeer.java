@@ -39,8 +39,8 @@ import java.util.zip.GZIPInputStream;
  * run: the Papernot MNIST net with the same weights on both sides, (1) an equivalence check of logits, loss input
  * gradient and logit Jacobian against the reference's {@code dump}, and (2) throughput of training, inference,
  * input gradient (against torch's input-only {@code autograd.grad} and against the {@code loss.backward()} that
- * ART's FGSM and BIM run, parameter gradients included) and Jacobian, alternating blocks of the two sides (torch, ark4j, torch, ark4j, …) through the
- * reference's {@code serve} mode; the ratio of each pair is ark4j/PyTorch and the figure is the median over pairs.
+ * ART's FGSM and BIM run, parameter gradients included) and Jacobian, alternating blocks of the two sides (torch,
+ * ark4j, torch, ark4j, …) through the reference's {@code serve} mode; the ratio of each pair is ark4j/PyTorch and the figure is the median over pairs.
  * Needs the full MNIST files (the reference trains on 7,936 images) and {@code python3} with torch and numpy.
  */
 public final class TorchPeer {
