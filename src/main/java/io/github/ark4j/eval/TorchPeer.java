@@ -25,10 +25,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.IntConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -167,14 +167,15 @@ public final class TorchPeer {
         List<INDArray> ty = batches(test.oneHot(), 15);
         List<INDArray> rx = batches(train.features(), 62);
         List<INDArray> ry = batches(train.oneHot(), 62);
-        Map<String, IntConsumer> ours = new TreeMap<>();
+        // the peer's operation names, in the order they are measured and reported
+        Map<String, IntConsumer> ours = new LinkedHashMap<>();
         ours.put("train", i -> trainee.fit(rx.get(i % rx.size()), ry.get(i % ry.size())));
         ours.put("infer", i -> c.logits(tx.get(i % tx.size())));
         ours.put("grad", i -> c.lossGradient(tx.get(i % tx.size()), ty.get(i % ty.size()), 1));
-        ours.put("jac_loop", i -> c.logitJacobian(tx.get(i % tx.size())));
         // ART's FGSM and BIM take their gradient from loss.backward(), parameter gradients included: against that
         // backward pass (the peer's grad_art), our input gradient tells how FGSM/BIM compare with ART on this machine
         ours.put("grad_art", ours.get("grad"));
+        ours.put("jac_loop", i -> c.logitJacobian(tx.get(i % tx.size())));
         List<Ratio> out = new ArrayList<>();
         Process p = new ProcessBuilder(python, script.toString(), "serve", rawMnist.toString(), weights.toString(), init.toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -188,7 +189,7 @@ public final class TorchPeer {
                 throw new IOException(script + " serve ended before READY (is torch installed for " + python + "?)");
             }
             try (Progress prog = Progress.start("ark4j vs PyTorch", (long) ours.size() * (pairs + 1), "pairs")) {
-                for (String op : List.of("train", "infer", "grad", "grad_art", "jac_loop")) {
+                for (String op : ours.keySet()) {
                     int opReps = op.equals("jac_loop") ? Math.max(1, reps / 4) : reps;
                     double[] ark = new double[pairs];
                     double[] torch = new double[pairs];
