@@ -10,6 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.IntFunction;
 
 /**
  * Accurate mutants of a model (Wang et al. ICSE 2019, Section IV.A): mutants drawn with seeds 0, 1, 2, … are kept
@@ -55,12 +56,13 @@ public final class MutantSet implements Mutants {
         }
         double base = Accuracy.of(original, validation);
         MutantSet probe = new MutantSet(original, operator, rate, new long[0], new double[0], base, 0);
+        PrefixActivations prefix = PrefixActivations.of(original.network(), validation.features(), PrefixActivations.BUDGET_BYTES);
         List<Long> accepted = new ArrayList<>();
         List<Double> acc = new ArrayList<>();
         int draws = 0;
         try (Progress p = Progress.start(String.format(Locale.ROOT, "%s mutants (rate %s)", operator, rate), count, "accepted")) {
             for (long seed = 0; accepted.size() < count && draws < maxDraws; seed++, draws++) {
-                double a = Accuracy.of(probe.load(seed), validation);
+                double a = Accuracy.correct(probe.labels(seed, prefix), validation) / (double) validation.size();
                 if (a >= minRelativeAccuracy * base) {
                     accepted.add(seed);
                     acc.add(a);
@@ -92,6 +94,12 @@ public final class MutantSet implements Mutants {
         return workClassifier;
     }
 
+    /** The labels mutant {@code seed} gives the inputs of {@code prefix}, from the last layer input it leaves unchanged. */
+    private int[] labels(long seed, PrefixActivations prefix) {
+        load(seed);
+        return prefix.labels(work, PrefixActivations.firstChangedLayer(original.network(), work));
+    }
+
     /** The i-th accepted mutant (valid until the next call). */
     public NetworkClassifier mutant(int i) {
         return load(seeds[i]);
@@ -110,6 +118,13 @@ public final class MutantSet implements Mutants {
     @Override
     public int[] labels(int k, INDArray x) {
         return Accuracy.predictions(mutant(k), x);
+    }
+
+    /** {@inheritDoc} The unmutated layers' activations of x are computed once ({@link PrefixActivations}). */
+    @Override
+    public IntFunction<int[]> labeller(INDArray x) {
+        PrefixActivations prefix = PrefixActivations.of(original.network(), x, PrefixActivations.BUDGET_BYTES);
+        return k -> labels(seeds[k], prefix);
     }
 
     public long[] seeds() {

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * A sequence of mutants that relabel a batch: model mutants ({@link MutantSet}) or input mutants
@@ -24,16 +25,25 @@ public interface Mutants {
     int[] labels(int k, INDArray x);
 
     /**
+     * Labels of one batch under mutant k for many k, as {@link #labels(int, INDArray)} gives them: an implementation may
+     * prepare the batch once for all mutants (model mutants keep the unchanged layers' activations).
+     */
+    default IntFunction<int[]> labeller(INDArray x) {
+        return k -> labels(k, x);
+    }
+
+    /**
      * Which of the first {@code count} mutants change each input's label: {@code changes[i][k]} is true when mutant k
      * labels input i otherwise than the unmutated model. Each mutant labels the whole batch at once.
      */
     default boolean[][] labelChanges(INDArray x, int count) {
         int[] ref = reference(x);
+        IntFunction<int[]> labels = labeller(x);
         int m = Math.min(count, size());
         boolean[][] changes = new boolean[ref.length][m];
         try (Progress p = Progress.start("label changes of " + ref.length + " inputs", m, "mutants")) {
             for (int k = 0; k < m; k++) {
-                int[] pred = labels(k, x);
+                int[] pred = labels.apply(k);
                 for (int i = 0; i < ref.length; i++) {
                     changes[i][k] = pred[i] != ref[i];
                 }

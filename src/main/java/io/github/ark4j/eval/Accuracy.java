@@ -18,10 +18,14 @@ public final class Accuracy {
 
     /** Number of images whose predicted class equals the label. */
     public static int correct(Classifier model, LabeledImages data) {
-        int[] pred = predictions(model, data.features());
+        return correct(predictions(model, data.features()), data);
+    }
+
+    /** Number of predictions (one per image, in data order) equal to the image's label. */
+    public static int correct(int[] predictions, LabeledImages data) {
         int c = 0;
-        for (int i = 0; i < pred.length; i++) {
-            if (pred[i] == data.label(i)) {
+        for (int i = 0; i < predictions.length; i++) {
+            if (predictions[i] == data.label(i)) {
                 c++;
             }
         }

@@ -1,0 +1,136 @@
+package io.github.ark4j.detect;
+
+import io.github.ark4j.eval.Accuracy;
+import io.github.ark4j.model.Tensors;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The unmutated network's activations of one set of inputs at the inputs of some of its layers, so that a model mutant
+ * whose first changed layer is l runs only from the deepest kept layer input at or before l: the layers before l are the
+ * original's, so they compute exactly what the original computes on these inputs (same arrays, same batches).
+ *
+ * <p>Why: NAI and WS change ⌈γ·N⌉ neurons anywhere in the network and NS only layers with ⌈γ·N_layer⌉ ≥ 2, so at
+ * CIFAR-10's rate 0.005 (5 of the Papernot net's 906 neurons; NS only in its two 256-unit dense layers) most mutants
+ * leave the first convolutions — most of the multiply-adds — unchanged. GF changes weights of every layer and gains
+ * nothing. Early convolutions' outputs are many times the input's size, so layer inputs are kept from the output end
+ * backwards while they fit a memory budget.
+ */
+final class PrefixActivations {
+    /** Activations kept for one set of inputs, at most (the whole CIFAR-10 detection pass holds 6,754 inputs). */
+    static final long BUDGET_BYTES = 1L << 30;
+
+    /** Indices of the layers whose inputs are kept, ascending; 0 (the inputs themselves) always. */
+    private final int[] kept;
+    /** {@code activations.get(j)[b]}: batch b's input to layer {@code kept[j]}, in {@link Accuracy#BATCH}-sized batches. */
+    private final List<INDArray[]> activations;
+    private final int size;
+
+    private PrefixActivations(int[] kept, List<INDArray[]> activations, int size) {
+        this.kept = kept;
+        this.activations = activations;
+        this.size = size;
+    }
+
+    /** Runs {@code original} over {@code x} once, keeping the inputs of its parameterised layers within the budget. */
+    static PrefixActivations of(MultiLayerNetwork original, INDArray x, long budgetBytes) {
+        int n = (int) x.size(0);
+        int batches = (n + Accuracy.BATCH - 1) / Accuracy.BATCH;
+        Layer[] layers = original.getLayers();
+        INDArray probe = x.get(NDArrayIndex.interval(0, 1));
+        List<Integer> chosen = new ArrayList<>();
+        long bytes = 0;
+        for (int l = layers.length - 1; l >= 1; l--) {
+            if (layers[l].numParams() == 0) {
+                continue;
+            }
+            long perInput = run(original, 0, l, probe).length() * x.dataType().width();
+            if (bytes + perInput * n <= budgetBytes) {
+                bytes += perInput * n;
+                chosen.add(0, l);
+            }
+        }
+        chosen.add(0, 0);
+        int[] kept = chosen.stream().mapToInt(Integer::intValue).toArray();
+        List<INDArray[]> activations = new ArrayList<>();
+        for (int j = 0; j < kept.length; j++) {
+            activations.add(new INDArray[batches]);
+        }
+        for (int b = 0; b < batches; b++) {
+            INDArray a = batch(x, b, n).castTo(original.getLayerWiseConfigurations().getDataType());
+            activations.get(0)[b] = a;
+            for (int j = 1; j < kept.length; j++) {
+                a = run(original, kept[j - 1], kept[j], a);
+                activations.get(j)[b] = a;
+            }
+        }
+        return new PrefixActivations(kept, activations, n);
+    }
+
+    /** The layers whose inputs are kept (for tests and reports). */
+    int[] keptLayers() {
+        return kept.clone();
+    }
+
+    /** The predicted class of each input under {@code network}, whose layers before {@code firstChanged} are the original's. */
+    int[] labels(MultiLayerNetwork network, int firstChanged) {
+        int[] out = new int[size];
+        INDArray[] logits = logits(network, firstChanged);
+        for (int b = 0; b < logits.length; b++) {
+            int[] p = Tensors.argmaxRows(logits[b]);
+            System.arraycopy(p, 0, out, b * Accuracy.BATCH, p.length);
+        }
+        return out;
+    }
+
+    /** The network's output for each {@link Accuracy#BATCH}-sized batch of the inputs, from the deepest usable kept layer input. */
+    INDArray[] logits(MultiLayerNetwork network, int firstChanged) {
+        int j = kept.length - 1;
+        while (kept[j] > firstChanged) {
+            j--;
+        }
+        INDArray[] from = activations.get(j);
+        INDArray[] out = new INDArray[from.length];
+        for (int b = 0; b < from.length; b++) {
+            out[b] = run(network, kept[j], network.getLayers().length, from[b]);
+        }
+        return out;
+    }
+
+    /** The first layer whose parameters differ from {@code original}'s; the number of layers if none does. */
+    static int firstChangedLayer(MultiLayerNetwork original, MultiLayerNetwork mutant) {
+        Layer[] layers = original.getLayers();
+        for (int l = 0; l < layers.length; l++) {
+            if (layers[l].numParams() > 0 && !Arrays.equals(layers[l].params().toFloatVector(), mutant.getLayer(l).params().toFloatVector())) {
+                return l;
+            }
+        }
+        return layers.length;
+    }
+
+    /** Layers {@code from} (inclusive) to {@code to} (exclusive) at inference, each after its input pre-processor. */
+    static INDArray run(MultiLayerNetwork network, int from, int to, INDArray in) {
+        INDArray a = in;
+        for (int l = from; l < to; l++) {
+            InputPreProcessor pre = network.getLayerWiseConfigurations().getInputPreProcess(l);
+            if (pre != null) {
+                a = pre.preProcess(a, (int) a.size(0), LayerWorkspaceMgr.noWorkspaces());
+            }
+            a = network.getLayer(l).activate(a, false, LayerWorkspaceMgr.noWorkspaces());
+        }
+        return a;
+    }
+
+    private static INDArray batch(INDArray x, int b, int n) {
+        int from = b * Accuracy.BATCH;
+        return x.get(NDArrayIndex.interval(from, Math.min(n, from + Accuracy.BATCH)));
+    }
+}
