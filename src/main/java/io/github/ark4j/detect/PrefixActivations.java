@@ -2,21 +2,29 @@ package io.github.ark4j.detect;
 
 import io.github.ark4j.eval.Accuracy;
 import io.github.ark4j.model.Tensors;
+import io.github.ark4j.engine.FastConvolution;
+import io.github.ark4j.model.NetworkClassifier;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The unmutated network's activations of one set of inputs at the inputs of some of its layers, so that a model mutant
  * whose first changed layer is l runs only from the deepest kept layer input at or before l: the layers before l are the
- * original's, so they compute exactly what the original computes on these inputs (same arrays, same batches).
+ * original's, so they compute exactly what the original computes on these inputs (same batches), and the mutant's last
+ * layers run as a network of their own on a view of its parameters ({@link #suffix}): its logits are bit for bit those
+ * of the whole mutant.
  *
  * <p>Why: NAI and WS change ⌈γ·N⌉ neurons anywhere in the network and NS only layers with ⌈γ·N_layer⌉ ≥ 2, so at
  * CIFAR-10's rate 0.005 (5 of the Papernot net's 906 neurons; NS only in its two 256-unit dense layers) most mutants
@@ -33,6 +41,8 @@ final class PrefixActivations {
     /** {@code activations.get(j)[b]}: batch b's input to layer {@code kept[j]}, in {@link Accuracy#BATCH}-sized batches. */
     private final List<INDArray[]> activations;
     private final int size;
+    /** Per mutated network, its suffix networks by first layer (MutantSet loads every mutant into the same network). */
+    private final Map<MultiLayerNetwork, Map<Integer, MultiLayerNetwork>> suffixes = new IdentityHashMap<>();
 
     private PrefixActivations(int[] kept, List<INDArray[]> activations, int size) {
         this.kept = kept;
@@ -45,14 +55,14 @@ final class PrefixActivations {
         int n = (int) x.size(0);
         int batches = (n + Accuracy.BATCH - 1) / Accuracy.BATCH;
         Layer[] layers = original.getLayers();
-        INDArray probe = x.get(NDArrayIndex.interval(0, 1));
         List<Integer> chosen = new ArrayList<>();
         long bytes = 0;
-        for (int l = layers.length - 1; l >= 1; l--) {
+        for (int l = layers.length - 1; n > 0 && l >= 1; l--) {
             if (layers[l].numParams() == 0) {
                 continue;
             }
-            long perInput = run(original, 0, l, probe).length() * x.dataType().width();
+            INDArray one = batch(x, 0, 1).castTo(original.getLayerWiseConfigurations().getDataType());
+            long perInput = original.feedForwardToLayer(l - 1, one, false).get(l).length() * one.dataType().width();
             if (bytes + perInput * n <= budgetBytes) {
                 bytes += perInput * n;
                 chosen.add(0, l);
@@ -67,9 +77,12 @@ final class PrefixActivations {
         for (int b = 0; b < batches; b++) {
             INDArray a = batch(x, b, n).castTo(original.getLayerWiseConfigurations().getDataType());
             activations.get(0)[b] = a;
-            for (int j = 1; j < kept.length; j++) {
-                a = run(original, kept[j - 1], kept[j], a);
-                activations.get(j)[b] = a;
+            if (kept.length > 1) {
+                // [input, output of layer 0, output of layer 1, …]: element l is layer l's input
+                List<INDArray> acts = original.feedForwardToLayer(kept[kept.length - 1] - 1, a, false);
+                for (int j = 1; j < kept.length; j++) {
+                    activations.get(j)[b] = acts.get(kept[j]);
+                }
             }
         }
         return new PrefixActivations(kept, activations, n);
@@ -97,10 +110,10 @@ final class PrefixActivations {
         while (kept[j] > firstChanged) {
             j--;
         }
-        INDArray[] from = activations.get(j);
-        INDArray[] out = new INDArray[from.length];
-        for (int b = 0; b < from.length; b++) {
-            out[b] = run(network, kept[j], network.getLayers().length, from[b]);
+        MultiLayerNetwork from = j == 0 ? network : suffixes.computeIfAbsent(network, k -> new HashMap<>()).computeIfAbsent(kept[j], l -> suffix(network, l));
+        INDArray[] out = new INDArray[activations.get(j).length];
+        for (int b = 0; b < out.length; b++) {
+            out[b] = from.output(activations.get(j)[b], false);
         }
         return out;
     }
@@ -116,17 +129,36 @@ final class PrefixActivations {
         return layers.length;
     }
 
-    /** Layers {@code from} (inclusive) to {@code to} (exclusive) at inference, each after its input pre-processor. */
-    static INDArray run(MultiLayerNetwork network, int from, int to, INDArray in) {
-        INDArray a = in;
-        for (int l = from; l < to; l++) {
-            InputPreProcessor pre = network.getLayerWiseConfigurations().getInputPreProcess(l);
-            if (pre != null) {
-                a = pre.preProcess(a, (int) a.size(0), LayerWorkspaceMgr.noWorkspaces());
+    /**
+     * Layers {@code from}, {@code from + 1}, … of {@code network} as a network of their own on a view of its parameter
+     * array (so it sees every later change of them), running its convolutions as {@link NetworkClassifier} does: its
+     * output is the last layers' part of the whole network's inference, through the same code.
+     */
+    static MultiLayerNetwork suffix(MultiLayerNetwork network, int from) {
+        MultiLayerConfiguration whole = network.getLayerWiseConfigurations();
+        List<NeuralNetConfiguration> confs = new ArrayList<>();
+        Map<Integer, InputPreProcessor> preProcessors = new HashMap<>();
+        long offset = 0;
+        for (int l = 0; l < network.getLayers().length; l++) {
+            if (l < from) {
+                offset += network.getLayer(l).numParams();
+            } else {
+                confs.add(whole.getConf(l).clone());
+                if (whole.getInputPreProcess(l) != null) {
+                    preProcessors.put(l - from, whole.getInputPreProcess(l).clone());
+                }
             }
-            a = network.getLayer(l).activate(a, false, LayerWorkspaceMgr.noWorkspaces());
         }
-        return a;
+        MultiLayerConfiguration conf = new MultiLayerConfiguration.Builder().confs(confs).inputPreProcessors(preProcessors)
+                .dataType(whole.getDataType()).inferenceWorkspaceMode(whole.getInferenceWorkspaceMode())
+                .trainingWorkspaceMode(whole.getTrainingWorkspaceMode()).cacheMode(whole.getCacheMode()).build();
+        MultiLayerNetwork suffix = new MultiLayerNetwork(conf);
+        INDArray params = network.params();
+        INDArray tail = params.rank() == 1 ? params.get(NDArrayIndex.interval(offset, params.length()))
+                : params.get(NDArrayIndex.all(), NDArrayIndex.interval(offset, params.length()));
+        suffix.init(tail, false);
+        FastConvolution.install(suffix);
+        return suffix;
     }
 
     private static INDArray batch(INDArray x, int b, int n) {
