@@ -24,17 +24,36 @@ import java.util.function.Supplier;
  * An interrupted training resumes from the checkpoint kept beside the model, and a longer run of a cached configuration
  * (only the epochs differ) continues the longest cached shorter run instead of starting again: the trainer's seeding
  * makes that the same network bit for bit as training from scratch.
+ *
+ * <p>A cache may also start from models the project ships ({@link #shippedDirectory()}): on a miss, a file of the same
+ * name there — a trained model, or the checkpoint of a training still under way — is copied into the cache first.
+ * The full profile's CIFAR-10 net takes 2–3 hours to train on 2 cores, longer than a working session.
  */
 public final class ModelCache {
     private final Path directory;
+    /** Models the project ships, or null. */
+    private final Path shipped;
 
     public ModelCache(Path directory) {
-        this.directory = directory;
+        this(directory, null);
     }
 
-    /** The cache at its configured location. */
+    /** A cache in {@code directory} that starts from the models and checkpoints in {@code shipped} (may be null). */
+    public ModelCache(Path directory, Path shipped) {
+        this.directory = directory;
+        this.shipped = shipped;
+    }
+
+    /** The cache at its configured location, starting from the project's shipped models. */
     public static ModelCache standard() {
-        return new ModelCache(defaultDirectory());
+        return new ModelCache(defaultDirectory(), shippedDirectory());
+    }
+
+    /** The project's {@code models/} folder (searched in the working directory and its parent, as {@code data/} is). */
+    public static Path shippedDirectory() {
+        Path here = Paths.get("models");
+        Path parent = Paths.get("..", "models");
+        return Files.isDirectory(here) || !Files.isDirectory(parent) ? here : parent.normalize();
     }
 
     public static Path defaultDirectory() {
@@ -75,6 +94,7 @@ public final class ModelCache {
     public ModelFile.Loaded getOrTrain(TrainingConfig config, INDArray features, Supplier<INDArray> labels, String datasetName, String dataKey,
                                        LabeledImages test, String extra) throws IOException {
         Path file = pathFor(config, dataKey, extra);
+        copyShipped(file);
         if (Files.exists(file)) {
             Progress.log("ark4j: using cached model " + file);
             return ModelFile.load(file);
@@ -82,6 +102,7 @@ public final class ModelCache {
         Progress.log("ark4j: training " + config + (extra.isEmpty() ? "" : " (" + extra + ")") + " on " + datasetName
                 + " (cache miss: " + file.getFileName() + ")");
         Path ckpt = file.resolveSibling(file.getFileName() + ".checkpoint");
+        copyShipped(ckpt);
         if (!Files.exists(ckpt)) {
             continueShorterRun(config, dataKey, extra, ckpt);
         }
@@ -89,6 +110,16 @@ public final class ModelCache {
         ModelFile.save(r.network(), r.info(), file);
         Files.deleteIfExists(ckpt);
         return new ModelFile.Loaded(r.network(), r.info());
+    }
+
+    /** Copies the shipped file of the same name into the cache when the cache lacks it. */
+    private void copyShipped(Path target) throws IOException {
+        Path source = shipped == null ? null : shipped.resolve(target.getFileName().toString());
+        if (source != null && !Files.exists(target) && Files.isRegularFile(source)) {
+            Progress.log("ark4j: starting from the project's " + source);
+            Files.createDirectories(target.toAbsolutePath().getParent());
+            AtomicFiles.write(target, tmp -> Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING));
+        }
     }
 
     /** Starts the checkpoint from the longest cached run that differs from {@code config} only in having fewer epochs. */

@@ -127,6 +127,29 @@ class TrainerTest {
     }
 
     @Test
+    void cacheStartsFromTheModelsAndCheckpointsTheProjectShips(@TempDir Path dir) throws IOException {
+        LabeledImages part = train.first(256);
+        Path shipped = Files.createDirectories(dir.resolve("shipped"));
+        ModelCache maker = new ModelCache(dir.resolve("maker"));
+        ModelFile.Loaded made = maker.getOrTrain(small(10, 1), part, test);
+        Path model = maker.pathFor(small(10, 1), part.fingerprint(), "");
+        Files.copy(model, shipped.resolve(model.getFileName()));
+        ModelCache user = new ModelCache(dir.resolve("user"), shipped);
+        assertArrayEquals(params(made.network()), params(user.getOrTrain(small(10, 1), part, test).network()), 0.0);
+        assertTrue(Files.exists(user.pathFor(small(10, 1), part.fingerprint(), "")), "copied into the cache");
+
+        // A shipped checkpoint is resumed: the first epoch of a 2-epoch run, here trained on fewer images so that
+        // resuming it cannot be mistaken for training from scratch.
+        Path wanted = user.pathFor(small(11, 2), part.fingerprint(), "");
+        LabeledImages fewer = train.first(128);
+        new Trainer(small(11, 1)).checkpoint(shipped.resolve(wanted.getFileName() + ".checkpoint"))
+                .train(fewer.features(), fewer.oneHot(), part.name(), null, "");
+        double[] resumed = params(user.getOrTrain(small(11, 2), part, test).network());
+        assertFalse(Arrays.equals(params(new Trainer(small(11, 2)).train(part, null).network()), resumed));
+        assertEquals(2, ModelFile.readInfo(wanted).epochsDone());
+    }
+
+    @Test
     void cacheContinuesAShorterCachedRun(@TempDir Path dir) throws IOException {
         ModelCache cache = new ModelCache(dir);
         LabeledImages part = train.first(640);
