@@ -74,7 +74,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--mutation", description = "Instead of the engine: mutation-testing detection cost (PAPERS.md [2]) on the quick-profile "
             + "MNIST LeNet-5 and, when CIFAR-10 is present, the quick-profile Papernot CIFAR-10 net (or --cifar-model): accepted mutants per "
-            + "second per operator, SPRT inputs per second batched and one input at a time (both from the model cache).")
+            + "second per operator, label changes per second from the kept activations and from whole mutants, SPRT inputs per second "
+            + "batched and one input at a time (both from the model cache).")
     boolean mutation;
 
     @Option(names = "--mutants", defaultValue = "100", description = "For --mutation: accepted mutants per operator, also the SPRT's "
@@ -153,6 +154,8 @@ final class BenchCommand implements Callable<Integer> {
         }
         System.out.println(MutationBenchmark.MUTANT_HEADER);
         rows.forEach(r -> r.mutants().forEach(m -> System.out.println(m.markdown())));
+        System.out.println(MutationBenchmark.LABEL_CHANGE_HEADER);
+        rows.forEach(r -> r.labelChanges().forEach(l -> System.out.println(l.markdown())));
         System.out.println(MutationBenchmark.DETECTION_HEADER);
         rows.forEach(r -> r.detection().forEach(d -> System.out.println(d.markdown())));
     }

@@ -5,6 +5,7 @@ import io.github.ark4j.attack.Fgsm;
 import io.github.ark4j.data.LabeledImages;
 import io.github.ark4j.detect.ModelMutation;
 import io.github.ark4j.detect.MutantSet;
+import io.github.ark4j.detect.Mutants;
 import io.github.ark4j.detect.MutationDetector;
 import io.github.ark4j.detect.Sprt;
 import io.github.ark4j.model.NetworkClassifier;
@@ -24,7 +25,10 @@ import java.util.stream.IntStream;
  * SPRT detection throughput on normal and FGSM inputs, batched ({@link MutationDetector#detect}: each mutant labels all
  * undecided inputs at once) against one input at a time ({@link MutationDetector#detectOneAtATime}: the authors' way,
  * every mutant loaded anew for every input). Both must reach the same decisions with the same mutants, or the benchmark
- * fails. ρ_nr is calibrated per operator on correctly classified training images, as in the experiment.
+ * fails. ρ_nr is calibrated per operator on correctly classified training images, as in the experiment. And the label
+ * changes of every mutant over the calibration and detection inputs, the experiment's pass, computed as it computes them
+ * ({@link MutantSet#labeller}: from the original's activations at the first layer a mutant changes) against every
+ * mutant run whole; both must give the same label changes.
  */
 public final class MutationBenchmark {
     public static final String MUTANT_HEADER = "| dataset | operator | accepted | drawn | seconds | accepted mutants / s |\n"
@@ -32,7 +36,18 @@ public final class MutationBenchmark {
     public static final String DETECTION_HEADER = "| dataset | operator | inputs | declared adversarial (normal / FGSM) | mean mutants / input "
             + "| batched inputs / s | one at a time inputs / s | speed-up |\n|---|---|---|---|---|---|---|---|";
 
+    public static final String LABEL_CHANGE_HEADER = "| dataset | operator | inputs | mutants | whole mutants, labels / s "
+            + "| from kept activations, labels / s | speed-up |\n|---|---|---|---|---|---|---|";
+
     private MutationBenchmark() {
+    }
+
+    public record LabelChangeRow(String dataset, ModelMutation operator, int inputs, int mutants, double wholeSeconds, double keptSeconds) {
+        public String markdown() {
+            double labels = (double) inputs * mutants;
+            return String.format(Locale.ROOT, "| %s | %s | %d | %d | %.0f | %.0f | %.2fx |", dataset, operator, inputs, mutants,
+                    labels / wholeSeconds, labels / keptSeconds, wholeSeconds / keptSeconds);
+        }
     }
 
     public record MutantRow(String dataset, ModelMutation operator, int accepted, int drawn, double seconds) {
@@ -53,7 +68,7 @@ public final class MutationBenchmark {
         }
     }
 
-    public record Rows(List<MutantRow> mutants, List<DetectionRow> detection) {
+    public record Rows(List<MutantRow> mutants, List<LabelChangeRow> labelChanges, List<DetectionRow> detection) {
     }
 
     /** The inputs to detect on: {@code perGroup} correctly classified images, then the successful FGSM examples of the next {@code perGroup}. */
@@ -80,6 +95,7 @@ public final class MutationBenchmark {
     public static Rows run(String dataset, NetworkClassifier model, double rate, int mutants, double mu, LabeledImages validation,
                            LabeledImages calibration, Inputs inputs) {
         List<MutantRow> mutantRows = new ArrayList<>();
+        List<LabelChangeRow> labelChangeRows = new ArrayList<>();
         List<DetectionRow> detectionRows = new ArrayList<>();
         for (ModelMutation op : ModelMutation.values()) {
             long t0 = System.nanoTime();
@@ -87,12 +103,48 @@ public final class MutationBenchmark {
             MutantRow m = new MutantRow(dataset, op, set.size(), set.drawn(), (System.nanoTime() - t0) / 1e9);
             Progress.log(m.markdown());
             mutantRows.add(m);
+            labelChangeRows.add(labelChanges(dataset, set, Nd4j.concat(0, calibration.features(), inputs.features())));
 
             double rhoNr = MutationDetector.calibrate(set.labelChangeRate(calibration.features(), set.size()));
             DetectionRow d = detection(dataset, set, MutationDetector.forNormalRate(rhoNr, mu, set.size()), inputs);
             detectionRows.add(d);
         }
-        return new Rows(mutantRows, detectionRows);
+        return new Rows(mutantRows, labelChangeRows, detectionRows);
+    }
+
+    /**
+     * Times the label changes of every mutant of the set on x, as the experiment computes them and with every mutant run
+     * whole, and checks that both are the same ({@link IllegalStateException} otherwise).
+     */
+    public static LabelChangeRow labelChanges(String dataset, MutantSet mutants, INDArray x) {
+        // the same mutants without MutantSet's labeller: each labels x with a whole forward pass
+        Mutants whole = new Mutants() {
+            @Override
+            public int size() {
+                return mutants.size();
+            }
+
+            @Override
+            public int[] reference(INDArray in) {
+                return mutants.reference(in);
+            }
+
+            @Override
+            public int[] labels(int k, INDArray in) {
+                return mutants.labels(k, in);
+            }
+        };
+        long t0 = System.nanoTime();
+        boolean[][] fromKept = mutants.labelChanges(x, mutants.size());
+        long t1 = System.nanoTime();
+        boolean[][] fromWhole = whole.labelChanges(x, mutants.size());
+        long t2 = System.nanoTime();
+        if (!Arrays.deepEquals(fromKept, fromWhole)) {
+            throw new IllegalStateException(mutants.operator() + ": label changes from the kept activations differ from the whole mutants'");
+        }
+        LabelChangeRow row = new LabelChangeRow(dataset, mutants.operator(), (int) x.size(0), mutants.size(), (t2 - t1) / 1e9, (t1 - t0) / 1e9);
+        Progress.log(row.markdown());
+        return row;
     }
 
     /**
