@@ -1,9 +1,9 @@
 package io.github.ark4j.detect;
 
-import io.github.ark4j.eval.Accuracy;
-import io.github.ark4j.model.Tensors;
 import io.github.ark4j.engine.FastConvolution;
+import io.github.ark4j.eval.Accuracy;
 import io.github.ark4j.model.NetworkClassifier;
+import io.github.ark4j.model.Tensors;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -57,12 +57,13 @@ final class PrefixActivations {
         Layer[] layers = original.getLayers();
         List<Integer> chosen = new ArrayList<>();
         long bytes = 0;
+        // one input through the network gives each layer input's size
+        List<INDArray> sizes = n == 0 ? List.of() : original.feedForward(batch(x, 0, 1).castTo(original.getLayerWiseConfigurations().getDataType()), false);
         for (int l = layers.length - 1; n > 0 && l >= 1; l--) {
             if (layers[l].numParams() == 0) {
                 continue;
             }
-            INDArray one = batch(x, 0, 1).castTo(original.getLayerWiseConfigurations().getDataType());
-            long perInput = original.feedForwardToLayer(l - 1, one, false).get(l).length() * one.dataType().width();
+            long perInput = sizes.get(l).length() * sizes.get(l).dataType().width();
             if (bytes + perInput * n <= budgetBytes) {
                 bytes += perInput * n;
                 chosen.add(0, l);
