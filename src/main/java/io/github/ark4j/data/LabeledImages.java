@@ -76,8 +76,12 @@ public final class LabeledImages {
 
     /** The first n images (all if n exceeds the size). */
     public LabeledImages first(int n) {
-        int m = Math.min(n, size());
-        return new LabeledImages(name + "[0:" + m + "]", features.get(NDArrayIndex.interval(0, m)), Arrays.copyOf(labels, m), classes);
+        if (n >= size()) {
+            // the same set under the same name: a model trained on "the first n" of all images is one trained on all of
+            // them, so `ark4j train` and the full profile share checkpoints
+            return this;
+        }
+        return new LabeledImages(name + "[0:" + n + "]", features.get(NDArrayIndex.interval(0, n)), Arrays.copyOf(labels, n), classes);
     }
 
     /** Images at the given indices, in that order (a copy). */

@@ -52,6 +52,8 @@ class MnistTest {
         // the embedded subset is the prefix of the full files, bit for bit
         LabeledImages sub = Mnist.load(EMBEDDED, Mnist.Split.TEST);
         assertEquals(sub.features(), test.first(1000).features());
+        assertSame(sub, sub.first(Integer.MAX_VALUE), "all of a set is the set itself, under its own name");
+        assertEquals(sub.name() + "[0:10]", sub.first(10).name());
     }
 
     @Test
