@@ -56,7 +56,7 @@ public final class MutantSet implements Mutants {
         }
         double base = Accuracy.of(original, validation);
         MutantSet probe = new MutantSet(original, operator, rate, new long[0], new double[0], base, 0);
-        PrefixActivations prefix = PrefixActivations.of(original.network(), validation.features(), PrefixActivations.BUDGET_BYTES);
+        PrefixActivations prefix = PrefixActivations.of(original.network(), validation.features(), PrefixActivations.budgetBytes());
         List<Long> accepted = new ArrayList<>();
         List<Double> acc = new ArrayList<>();
         int draws = 0;
@@ -123,7 +123,7 @@ public final class MutantSet implements Mutants {
     /** {@inheritDoc} The unmutated layers' activations of x are computed once ({@link PrefixActivations}). */
     @Override
     public IntFunction<int[]> labeller(INDArray x) {
-        PrefixActivations prefix = PrefixActivations.of(original.network(), x, PrefixActivations.BUDGET_BYTES);
+        PrefixActivations prefix = PrefixActivations.of(original.network(), x, PrefixActivations.budgetBytes());
         return k -> labels(seeds[k], prefix);
     }
 

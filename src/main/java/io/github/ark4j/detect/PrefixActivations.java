@@ -4,6 +4,7 @@ import io.github.ark4j.engine.FastConvolution;
 import io.github.ark4j.eval.Accuracy;
 import io.github.ark4j.model.NetworkClassifier;
 import io.github.ark4j.model.Tensors;
+import org.bytedeco.javacpp.Pointer;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -33,8 +34,14 @@ import java.util.Map;
  * backwards while they fit a memory budget.
  */
 final class PrefixActivations {
-    /** Activations kept for one set of inputs, at most (the whole CIFAR-10 detection pass holds 6,754 inputs). */
-    static final long BUDGET_BYTES = 1L << 30;
+    /**
+     * Bytes of activations kept for one set of inputs, at most: a quarter of the off-heap memory JavaCPP allows, 1 GiB at
+     * most (the launcher allows 4 GiB; the CIFAR-10 detection pass over 6,754 inputs keeps 0.94 GB).
+     */
+    static long budgetBytes() {
+        long limit = Pointer.maxBytes();
+        return limit > 0 ? Math.min(1L << 30, limit / 4) : 1L << 30;
+    }
 
     /** Indices of the layers whose inputs are kept, ascending; 0 (the inputs themselves) always. */
     private final int[] kept;

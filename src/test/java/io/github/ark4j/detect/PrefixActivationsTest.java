@@ -40,7 +40,7 @@ class PrefixActivationsTest {
         // 520 inputs: two batches of Accuracy.BATCH, the second partial
         Nd4j.getRandom().setSeed(7);
         INDArray x = Nd4j.rand(DataType.FLOAT, 520, 3, 32, 32);
-        PrefixActivations prefix = PrefixActivations.of(model.network(), x, PrefixActivations.BUDGET_BYTES);
+        PrefixActivations prefix = PrefixActivations.of(model.network(), x, PrefixActivations.budgetBytes());
         // the Papernot CIFAR-10 net: conv, conv, pool, conv, conv, pool, dense, dense, output; all five later
         // parameterised layers' inputs fit 1 GiB for 520 inputs
         assertArrayEquals(new int[]{0, 1, 3, 4, 6, 7, 8}, prefix.keptLayers());
