@@ -17,15 +17,19 @@ public final class DataDirectory {
     private DataDirectory() {
     }
 
-    /** The data root, resolved as described in the class comment. */
+    /**
+     * The data root, resolved as described in the class comment; a configured one as an absolute path, because
+     * datasets are named after their folder and a training checkpoint resumes only on data of the same name (so
+     * {@code ARK4J_DATA=../shared/data} and {@code /work/shared/data} are the same data).
+     */
     public static Path resolve() {
         String prop = System.getProperty(PROPERTY);
         if (prop != null && !prop.isBlank()) {
-            return Paths.get(prop);
+            return Paths.get(prop).toAbsolutePath().normalize();
         }
         String env = System.getenv(ENVIRONMENT);
         if (env != null && !env.isBlank()) {
-            return Paths.get(env);
+            return Paths.get(env).toAbsolutePath().normalize();
         }
         return embedded();
     }
