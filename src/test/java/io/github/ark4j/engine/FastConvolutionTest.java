@@ -3,6 +3,7 @@ package io.github.ark4j.engine;
 import io.github.ark4j.data.LabeledImages;
 import io.github.ark4j.data.Mnist;
 import io.github.ark4j.model.Architecture;
+import io.github.ark4j.model.Classifier;
 import io.github.ark4j.model.NetworkClassifier;
 import io.github.ark4j.model.TrainingConfig;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -85,6 +86,30 @@ class FastConvolutionTest {
         c.twin().feedForward(false, false);
         INDArray recomputed = c.twin().backpropGradient(w.dup(), LayerWorkspaceMgr.noWorkspaces()).getSecond();
         assertEquals(recomputed, reused);
+    }
+
+    /**
+     * The twin's convolutions write their forward outputs into each layer's own buffer, which a later forward pass
+     * overwrites (smaller batch) or replaces (larger batch): gradients taken before and after passes of other batch
+     * sizes are bit for bit those of a classifier that ran no other pass, and a pass's logits stay as returned.
+     */
+    @Test
+    void forwardOutputBuffersServePassesOfAnyBatchSize() throws IOException {
+        LabeledImages test = Mnist.load(Paths.get("data", "mnist"), Mnist.Split.TEST);
+        INDArray x = test.first(16).features();
+        MultiLayerNetwork net = net(Architecture.PAPERNOT_MNIST);
+        Nd4j.getRandom().setSeed(7);
+        INDArray w = Nd4j.rand(DataType.FLOAT, 16, 10);
+        INDArray expected = new NetworkClassifier(net, Architecture.PAPERNOT_MNIST).logitGradient(x, w);
+
+        NetworkClassifier c = new NetworkClassifier(net, Architecture.PAPERNOT_MNIST);
+        Classifier.ForwardPass pass = c.forwardPass(x);
+        INDArray logits = pass.logits().dup();
+        assertEquals(expected, pass.gradient(w));
+        c.forwardPass(test.first(4).features());
+        c.forwardPass(test.first(40).features());
+        assertEquals(logits, pass.logits());
+        assertEquals(expected, c.forwardPass(x).gradient(w));
     }
 
     /**
