@@ -4,7 +4,6 @@ import io.github.ark4j.data.LabeledImages;
 import io.github.ark4j.model.Classifier;
 import io.github.ark4j.model.TemperatureCrossEntropy;
 import io.github.ark4j.model.Tensors;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -91,7 +90,7 @@ public final class Jsma implements Attack {
         int n = (int) (x.length() / b);
         int maxIter = maxChangedFeatures(n) / 2;
         int[] before = model.predict(x);
-        float[][] adv = x.reshape(b, n).castTo(DataType.FLOAT).toFloatMatrix();
+        float[][] adv = Tensors.floatRows(x);
         float bound = theta > 0 ? 1f : 0f;
         boolean[][] domain = new boolean[b][n];
         for (int i = 0; i < b; i++) {
@@ -104,12 +103,12 @@ public final class Jsma implements Attack {
         long[] shape = x.shape().clone();
         for (int it = 0; it < maxIter && active.length > 0; it++) {
             shape[0] = active.length;
-            Classifier.ForwardPass pass = model.forwardPass(Nd4j.create(rowsOf(adv, active)).reshape(shape).castTo(x.dataType()));
+            Classifier.ForwardPass pass = model.forwardPass(Tensors.fromRows(adv, active, shape).castTo(x.dataType()));
             // the pass that gives this iteration's saliency also tells which samples last iteration's pair took to t
             int[] predicted = Tensors.argmaxRows(pass.logits());
             INDArray[] ab = alphaBeta(pass, Steps.subset(targets, active));
-            float[][] alpha = ab[0].reshape(active.length, n).castTo(DataType.FLOAT).toFloatMatrix();
-            float[][] beta = ab[1].reshape(active.length, n).castTo(DataType.FLOAT).toFloatMatrix();
+            float[][] alpha = Tensors.floatRows(ab[0]);
+            float[][] beta = Tensors.floatRows(ab[1]);
             int[] act = active;
             int[][] pairs = new int[act.length][];
             IntStream.range(0, act.length).filter(k -> predicted[k] != targets[act[k]]).parallel()
@@ -128,17 +127,9 @@ public final class Jsma implements Attack {
             }
             active = moved.stream().mapToInt(Integer::intValue).toArray();
         }
-        INDArray result = Nd4j.create(adv).reshape(x.shape()).castTo(x.dataType());
+        INDArray result = Tensors.fromRows(adv, IntStream.range(0, b).toArray(), x.shape()).castTo(x.dataType());
         int[] after = model.predict(result);
         return AttackResult.of(name(), x, result, labels, targets, before, after, iterations, (System.nanoTime() - t0) / 1e9);
-    }
-
-    private static float[][] rowsOf(float[][] m, int[] idx) {
-        float[][] out = new float[idx.length][];
-        for (int i = 0; i < idx.length; i++) {
-            out[i] = m[idx[i]];
-        }
-        return out;
     }
 
     /**

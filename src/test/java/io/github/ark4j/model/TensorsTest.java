@@ -1,0 +1,32 @@
+package io.github.ark4j.model;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class TensorsTest {
+
+    /** Rows come out in c order of the other dimensions, also from 'f'-ordered, double and view arrays. */
+    @Test
+    void floatRowsFlattensEachSampleInCOrder() {
+        INDArray c = Nd4j.arange(24).castTo(DataType.DOUBLE).reshape('c', 4, 1, 2, 3);
+        float[][] expected = c.reshape(4, 6).castTo(DataType.FLOAT).toFloatMatrix();
+        assertArrayEquals(expected, Tensors.floatRows(c));
+        assertArrayEquals(expected, Tensors.floatRows(c.dup('f')));
+        float[][] tail = Tensors.floatRows(c.get(NDArrayIndex.interval(2, 4)));
+        assertArrayEquals(new float[][]{expected[2], expected[3]}, tail);
+    }
+
+    @Test
+    void fromRowsStacksTheChosenRowsInTheirOrder() {
+        float[][] rows = {{0, 1, 2, 3}, {4, 5, 6, 7}, {8, 9, 10, 11}};
+        INDArray x = Tensors.fromRows(rows, new int[]{2, 0}, new long[]{2, 1, 2, 2});
+        assertArrayEquals(new long[]{2, 1, 2, 2}, x.shape());
+        assertEquals(Nd4j.create(new float[]{8, 9, 10, 11, 0, 1, 2, 3}, new long[]{2, 1, 2, 2}, 'c'), x);
+        assertArrayEquals(new float[][]{rows[2], rows[0]}, Tensors.floatRows(x));
+    }
+}
