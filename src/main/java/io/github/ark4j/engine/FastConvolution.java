@@ -152,7 +152,7 @@ public final class FastConvolution implements ConvolutionHelper {
      * identity (derivative 1). DL4J applies the activation in place on the array the helper returned, so a kept
      * forward output holds f(z) by the time a backward pass asks for z.
      */
-    private static boolean derivativeFromOutput(IActivation afn) {
+    static boolean derivativeFromOutput(IActivation afn) {
         return afn instanceof ActivationIdentity || new ActivationReLU().equals(afn);
     }
 
@@ -162,20 +162,27 @@ public final class FastConvolution implements ConvolutionHelper {
      * its whole forward convolution in every backward pass only to differentiate its activation; for the
      * input-gradient-only layers of {@link #installForInputGradients} with a ReLU or identity activation that
      * recomputation is skipped (a layer whose input or parameters are not the forward pass's objects recomputes as
-     * before). The caller guarantees that input and parameters were not changed in place since the forward pass.
+     * before). The network's {@link InputGradientDenseLayer}s likewise take f'(z) from the forward output and compute
+     * the input gradient only. The caller guarantees that input and parameters were not changed in place since the
+     * forward pass.
      */
     public static <T> T backwardAfterForward(MultiLayerNetwork network, java.util.function.Supplier<T> backward) {
         java.util.List<FastConvolution> helpers = new java.util.ArrayList<>();
+        java.util.List<InputGradientDenseLayer> dense = new java.util.ArrayList<>();
         for (Layer l : network.getLayers()) {
             if (l instanceof ConvolutionLayer c && helper(c) instanceof FastConvolution f && f.forwardReusable) {
                 helpers.add(f);
+            } else if (l instanceof InputGradientDenseLayer d) {
+                dense.add(d);
             }
         }
         helpers.forEach(f -> f.inBackwardAfterForward = true);
+        dense.forEach(d -> d.inBackwardAfterForward = true);
         try {
             return backward.get();
         } finally {
             helpers.forEach(f -> f.inBackwardAfterForward = false);
+            dense.forEach(d -> d.inBackwardAfterForward = false);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.github.ark4j.model;
 
 import io.github.ark4j.engine.FastConvolution;
+import io.github.ark4j.engine.InputGradientDenseLayer;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -52,6 +53,7 @@ public final class NetworkClassifier implements Classifier {
         FastConvolution.install(network);
         // the twin is only differentiated with respect to its input (logits, gradients, Jacobians), never trained
         FastConvolution.installForInputGradients(twin, FastConvolution.bestStrategy());
+        InputGradientDenseLayer.install(twin);
     }
 
     /** A classifier on a network built from an {@link Architecture}. */
