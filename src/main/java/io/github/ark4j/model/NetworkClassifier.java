@@ -25,7 +25,8 @@ import java.util.List;
  * each backward pass from them costs one DL4J backprop: a loss, logit or probability gradient takes one, a
  * K-class Jacobian K. {@code calculateGradients} was not used: it returns only the summed-loss gradient.
  * ComputationGraph is avoided: it cannot return input gradients in 1.0.0-M2.1 (DL4J issue 8173). Both networks run
- * their convolutions through {@link FastConvolution}.
+ * their convolutions through {@link FastConvolution}; the twin's dense layers are {@link InputGradientDenseLayer}s,
+ * whose backward passes compute the input gradient only.
  */
 public final class NetworkClassifier implements Classifier {
     private final MultiLayerNetwork network;
