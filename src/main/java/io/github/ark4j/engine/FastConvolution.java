@@ -74,6 +74,7 @@ public final class FastConvolution implements ConvolutionHelper {
     }
 
     private static final Strategy BEST = Strategy.best();
+    private static boolean blasThreadsSet;
     /** DL4J's ConvolutionLayer.helper, the slot cuDNN/oneDNN helpers use. */
     private static final Field HELPER_FIELD = helperField();
     private final Strategy strategy;
@@ -135,15 +136,38 @@ public final class FastConvolution implements ConvolutionHelper {
     }
 
     private static int install(MultiLayerNetwork network, Strategy strategy, boolean inputGradientOnly) {
+        if (strategy == Strategy.ONEDNN) {
+            useOneBlasThread();
+        }
         int n = 0;
         for (Layer l : network.getLayers()) {
             if (l instanceof ConvolutionLayer c && l.getClass() == ConvolutionLayer.class) {
-                IActivation afn = ((org.deeplearning4j.nn.conf.layers.ConvolutionLayer) c.conf().getLayer()).getActivationFn();
+                org.deeplearning4j.nn.conf.layers.ConvolutionLayer conf = (org.deeplearning4j.nn.conf.layers.ConvolutionLayer) c.conf().getLayer();
+                IActivation afn = conf.getActivationFn();
                 setHelper(c, new FastConvolution(strategy, inputGradientOnly, inputGradientOnly && derivativeFromOutput(afn)));
+                if (inputGradientOnly && new ActivationReLU().equals(afn)) {
+                    conf.setActivationFn(new FastBackwardRelu()); // same forward pass, faster backward pass
+                }
                 n++;
             }
         }
         return n;
+    }
+
+    /**
+     * Sets the process's BLAS (OpenBLAS) to one thread, once. With the oneDNN strategy the convolutions run on
+     * libnd4j's OpenMP threads and BLAS serves only the dense layers' small products, but OpenBLAS keeps a thread pool
+     * of its own (ND4J sizes it to OMP_NUM_THREADS) whose threads spin-wait for work against the OpenMP threads on the
+     * same cores. Measured on the 2-core AMD machine, one thread against two, alternating runs: `bench` MNIST input
+     * gradient 1.4x, inference 1.3–1.5x, training 1.1–1.25x (CIFAR-10 within noise, its Jacobian 0.8x); `bench
+     * --attacks` MNIST BIM 1.2–1.45x, PGD 1.1–1.3x, JSMA-Z 1.45x, FGSM 1.3x, JSMA-F and DeepFool unchanged
+     * (docs/benchmarks.md, section 3). A process-wide setting: the BLAS library has one pool.
+     */
+    private static synchronized void useOneBlasThread() {
+        if (!blasThreadsSet) {
+            Nd4j.factory().blas().setMaxThreads(1);
+            blasThreadsSet = true;
+        }
     }
 
     /**

@@ -14,7 +14,6 @@ import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinearDerivative;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -87,10 +86,9 @@ public final class InputGradientDenseLayer extends DenseLayer {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
         IActivation afn = layerConf().getActivationFn();
-        // ReLU's derivative [z > 0] equals [ReLU(z) > 0] (DL4J's own relu_bp, on a new array: the forward output
-        // serves every backward pass of the forward pass); the identity's is 1
-        INDArray delta = afn instanceof ActivationIdentity ? epsilon
-                : Nd4j.getExecutioner().exec(new RectifiedLinearDerivative(forwardOutput, epsilon, epsilon.ulike()))[0];
+        // ReLU's derivative [z > 0] equals [ReLU(z) > 0] (on a new array: the forward output serves every backward
+        // pass of the forward pass); the identity's is 1
+        INDArray delta = afn instanceof ActivationIdentity ? epsilon : FastBackwardRelu.maskedByPositive(forwardOutput, epsilon);
         INDArray w = getParam(DefaultParamInitializer.WEIGHT_KEY);
         INDArray epsilonNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, delta.dataType(), new long[]{delta.size(0), w.size(0)}, 'c');
         Nd4j.gemm(delta, w, epsilonNext, false, true, 1.0, 0.0);

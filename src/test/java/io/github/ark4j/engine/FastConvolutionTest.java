@@ -47,6 +47,11 @@ class FastConvolutionTest {
     @EnumSource(FastConvolution.Strategy.class)
     void matchesTheBuiltInPath(FastConvolution.Strategy s) throws IOException {
         LabeledImages d = Mnist.load(Paths.get("data", "mnist"), Mnist.Split.TEST).first(64);
+        // MNIST's constant background gives max-pooling windows with exactly tied inputs, where the input gradient is
+        // not unique: each path routes it to the tie its rounding favours (the built-in path's choice changed with the
+        // BLAS thread count, 1% of the gradient's norm). A little noise (≤ 1e-3 of the range) unties them.
+        Nd4j.getRandom().setSeed(5);
+        INDArray x = d.features().mul(1 - 1e-3).addi(Nd4j.rand(d.features().dataType(), d.features().shape()).muli(1e-3));
         for (Architecture a : new Architecture[]{Architecture.PAPERNOT_MNIST, Architecture.LENET5}) {
             MultiLayerNetwork fast = net(a);
             MultiLayerNetwork reference = net(a);
@@ -57,11 +62,11 @@ class FastConvolutionTest {
             FastConvolution.uninstall(reference);
             FastConvolution.uninstall(cr.twin());
 
-            assertTrue(relative(cf.logits(d.features()), cr.logits(d.features())) < 1e-5, a + " logits");
-            assertTrue(relative(cf.lossGradient(d.features(), d.oneHot(), 1), cr.lossGradient(d.features(), d.oneHot(), 1)) < 1e-4, a + " input gradient");
+            assertTrue(relative(cf.logits(x), cr.logits(x)) < 1e-5, a + " logits");
+            assertTrue(relative(cf.lossGradient(x, d.oneHot(), 1), cr.lossGradient(x, d.oneHot(), 1)) < 1e-4, a + " input gradient");
 
             for (MultiLayerNetwork n : new MultiLayerNetwork[]{fast, reference}) {
-                n.setInput(d.features());
+                n.setInput(x);
                 n.setLabels(d.oneHot());
                 Nd4j.getRandom().setSeed(99); // same dropout masks on both sides
                 n.computeGradientAndScore();

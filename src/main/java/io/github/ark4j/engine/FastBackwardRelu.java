@@ -1,0 +1,37 @@
+package io.github.ark4j.engine;
+
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scalar.Step;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The plain ReLU (forward pass inherited from DL4J's {@link ActivationReLU}, bit for bit), whose backward pass
+ * δ = ε ⊙ [z &gt; 0] is a step mask times ε — two elementwise ops that ran 2.2–3.3x faster than libnd4j 1.0.0-M2.1's
+ * single {@code relu_bp} op on this machine (MNIST batch 100: 1.65 against 3.65 ms for the [100, 32, 26, 26] layer,
+ * 0.28 against 0.91 ms for [100, 64, 8, 8]); {@code relu_bp} was ~10% of a forward-and-backward pass. The mask is
+ * the same from ReLU(z) as from z, so {@link #backprop} may be given either (see {@link FastConvolution}). Where
+ * ε is −0 or positive where z ≤ 0 the result is ±0 instead of +0: the same numbers.
+ *
+ * <p>Used on the classifier's gradient twin only ({@link FastConvolution#installForInputGradients},
+ * {@link InputGradientDenseLayer}); training networks keep DL4J's activation.
+ */
+public final class FastBackwardRelu extends ActivationReLU {
+
+    @Override
+    public Pair<INDArray, INDArray> backprop(INDArray in, INDArray epsilon) {
+        return new Pair<>(maskedByPositive(in, epsilon), null);
+    }
+
+    /** ε ⊙ [a &gt; 0] in a new array, for a = z or a = ReLU(z) of ε's shape. */
+    static INDArray maskedByPositive(INDArray a, INDArray epsilon) {
+        if (!java.util.Arrays.equals(a.shape(), epsilon.shape())) {
+            throw new IllegalArgumentException("ReLU backward: activations " + java.util.Arrays.toString(a.shape())
+                    + " and epsilon " + java.util.Arrays.toString(epsilon.shape()) + " must have the same shape");
+        }
+        INDArray mask = Nd4j.getExecutioner().exec(new Step(a, a.ulike(), 0.0));
+        return Nd4j.exec(new MulOp(epsilon, mask, mask))[0];
+    }
+}
