@@ -1,5 +1,6 @@
 package io.github.ark4j.attack;
 
+import io.github.ark4j.util.Stats;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -131,7 +132,7 @@ public record AttackResult(String attack, INDArray adversarial, boolean[] succes
                 DoubleColumn.create("mean L0", new double[]{mean(sl0)}),
                 DoubleColumn.create("mean L0 share", new double[]{mean(sl0) / adversarial.reshape(size(), -1).size(1)}),
                 DoubleColumn.create("mean L2", new double[]{meanSuccessfulL2()}),
-                DoubleColumn.create("median L2", new double[]{median(sl2)}),
+                DoubleColumn.create("median L2", new double[]{Stats.median(sl2)}),
                 DoubleColumn.create("mean Linf", new double[]{mean(sli)}),
                 DoubleColumn.create("mean iterations", new double[]{Arrays.stream(iterations).average().orElse(Double.NaN)}),
                 DoubleColumn.create("ms per sample", new double[]{1000 * seconds / size()}));
@@ -145,12 +146,4 @@ public record AttackResult(String attack, INDArray adversarial, boolean[] succes
         return v.length == 0 ? Double.NaN : Arrays.stream(v).average().orElse(Double.NaN);
     }
 
-    static double median(double[] v) {
-        if (v.length == 0) {
-            return Double.NaN;
-        }
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-    }
 }

@@ -1,5 +1,6 @@
 package io.github.ark4j.defense;
 
+import io.github.ark4j.util.Stats;
 import io.github.ark4j.attack.AttackResult;
 import io.github.ark4j.attack.Jsma;
 import io.github.ark4j.data.LabeledImages;
@@ -69,9 +70,7 @@ public final class DistillationMetrics {
          * near a decision boundary, whose gradients distillation does not shrink.
          */
         public double log10OfMedian() {
-            double[] v = log10Mean.clone();
-            Arrays.sort(v);
-            return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+            return Stats.median(log10Mean);
         }
 
         public double float32OfMean() {

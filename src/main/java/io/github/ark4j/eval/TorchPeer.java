@@ -1,5 +1,6 @@
 package io.github.ark4j.eval;
 
+import io.github.ark4j.util.Stats;
 import io.github.ark4j.data.LabeledImages;
 import io.github.ark4j.data.Mnist;
 import io.github.ark4j.engine.FastConvolution;
@@ -218,7 +219,7 @@ public final class TorchPeer {
                     for (int k = 0; k < pairs; k++) {
                         ratio[k] = ark[k] / torch[k];
                     }
-                    out.add(new Ratio(op, median(ark), median(torch), median(ratio), Arrays.stream(ratio).min().orElse(0),
+                    out.add(new Ratio(op, Stats.median(ark), Stats.median(torch), Stats.median(ratio), Arrays.stream(ratio).min().orElse(0),
                             Arrays.stream(ratio).max().orElse(0), pairs, EngineBenchmark.peakRssMiB(), torchPeak));
                 }
             }
@@ -235,12 +236,6 @@ public final class TorchPeer {
             out.add(a.get(NDArrayIndex.interval(i * BATCH, (i + 1) * BATCH)).dup());
         }
         return out;
-    }
-
-    static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
     private static double number(Pattern p, String line) throws IOException {
