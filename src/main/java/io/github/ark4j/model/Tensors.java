@@ -1,5 +1,6 @@
 package io.github.ark4j.model;
 
+import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -52,7 +53,8 @@ public final class Tensors {
             throw new IllegalArgumentException(parameter + " must have shape [B, " + imageShape[0] + ", " + imageShape[1] + ", "
                     + imageShape[2] + "], got " + Arrays.toString(x.shape()));
         }
-        if (x.isNaN().any() || x.isInfinite().any()) {
+        // one counting reduction (not two boolean masks and two reductions): this check runs on every forward pass
+        if (x.scan(Conditions.notFinite()).longValue() > 0) {
             throw new IllegalArgumentException(parameter + " contains NaN or Inf values");
         }
     }

@@ -29,4 +29,17 @@ class TensorsTest {
         assertEquals(Nd4j.create(new float[]{8, 9, 10, 11, 0, 1, 2, 3}, new long[]{2, 1, 2, 2}, 'c'), x);
         assertArrayEquals(new float[][]{rows[2], rows[0]}, Tensors.floatRows(x));
     }
+
+    @Test
+    void requireBatchRejectsNaNAndBothInfinitiesNamingTheParameter() {
+        long[] image = {1, 2, 2};
+        Tensors.requireBatch("x", Nd4j.rand(DataType.FLOAT, 3, 1, 2, 2), image);
+        for (double bad : new double[]{Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
+            INDArray x = Nd4j.rand(DataType.FLOAT, 3, 1, 2, 2);
+            x.putScalar(new long[]{2, 0, 1, 1}, bad);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Tensors.requireBatch("x", x, image), "value " + bad);
+            assertTrue(e.getMessage().startsWith("x contains NaN or Inf"), e.getMessage());
+        }
+        assertThrows(IllegalArgumentException.class, () -> Tensors.requireBatch("x", Nd4j.rand(DataType.FLOAT, 3, 1, 2, 3), image));
+    }
 }
