@@ -1,11 +1,11 @@
 package io.github.ark4j.defense;
 
-import io.github.ark4j.util.Stats;
 import io.github.ark4j.attack.AttackResult;
 import io.github.ark4j.attack.Jsma;
 import io.github.ark4j.data.LabeledImages;
 import io.github.ark4j.model.Classifier;
 import io.github.ark4j.model.Tensors;
+import io.github.ark4j.util.Stats;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

@@ -13,7 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * single {@code relu_bp} op on this machine (MNIST batch 100: 1.65 against 3.65 ms for the [100, 32, 26, 26] layer,
  * 0.28 against 0.91 ms for [100, 64, 8, 8]); {@code relu_bp} was ~10% of a forward-and-backward pass. The mask is
  * the same from ReLU(z) as from z, so {@link #backprop} may be given either (see {@link FastConvolution}). Where
- * ε is −0 or positive where z ≤ 0 the result is ±0 instead of +0: the same numbers.
+ * z ≤ 0 the result is ε·0, i.e. −0 for a negative ε where DL4J writes +0: equal as numbers.
  *
  * <p>Used on the classifier's gradient twin only ({@link FastConvolution#installForInputGradients},
  * {@link InputGradientDenseLayer}); training networks keep DL4J's activation.

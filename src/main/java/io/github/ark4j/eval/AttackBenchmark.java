@@ -1,6 +1,5 @@
 package io.github.ark4j.eval;
 
-import io.github.ark4j.util.Stats;
 import io.github.ark4j.attack.Attack;
 import io.github.ark4j.attack.AttackResult;
 import io.github.ark4j.attack.CarliniWagnerL2;
@@ -11,6 +10,7 @@ import io.github.ark4j.attack.Pgd;
 import io.github.ark4j.data.LabeledImages;
 import io.github.ark4j.model.Classifier;
 import io.github.ark4j.util.Progress;
+import io.github.ark4j.util.Stats;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -123,7 +123,8 @@ public final class AttackBenchmark {
                 r = a.run(model, set.features(), set.labels(), setTargets);
                 seconds.add(r.seconds());
             } while (seconds.stream().mapToDouble(Double::doubleValue).sum() < WARMUP_SECONDS);
-            Row row = new Row(dataset, r.attack(), r.size(), r.successRate(set.labels()), r.meanSuccessfulL2(), 1000 * Stats.median(seconds.stream().mapToDouble(Double::doubleValue).toArray()) / r.size(),
+            double median = Stats.median(seconds.stream().mapToDouble(Double::doubleValue).toArray());
+            Row row = new Row(dataset, r.attack(), r.size(), r.successRate(set.labels()), r.meanSuccessfulL2(), 1000 * median / r.size(),
                     seconds.size(), 1000 * first / r.size());
             Progress.log(row.markdown());
             rows.add(row);

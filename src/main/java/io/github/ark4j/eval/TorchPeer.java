@@ -1,6 +1,5 @@
 package io.github.ark4j.eval;
 
-import io.github.ark4j.util.Stats;
 import io.github.ark4j.data.LabeledImages;
 import io.github.ark4j.data.Mnist;
 import io.github.ark4j.engine.FastConvolution;
@@ -9,6 +8,7 @@ import io.github.ark4j.model.NetworkClassifier;
 import io.github.ark4j.model.TrainingConfig;
 import io.github.ark4j.util.AtomicFiles;
 import io.github.ark4j.util.Progress;
+import io.github.ark4j.util.Stats;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

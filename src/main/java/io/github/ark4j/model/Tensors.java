@@ -1,9 +1,9 @@
 package io.github.ark4j.model;
 
-import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.conditions.Conditions;
 
 import java.nio.FloatBuffer;
 
