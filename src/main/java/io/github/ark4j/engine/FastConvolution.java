@@ -158,7 +158,8 @@ public final class FastConvolution implements ConvolutionHelper {
      * Sets the process's BLAS (OpenBLAS) to one thread, once. With the oneDNN strategy the convolutions run on
      * libnd4j's OpenMP threads and BLAS serves only the dense layers' small products, but OpenBLAS keeps a thread pool
      * of its own (ND4J sizes it to OMP_NUM_THREADS) whose threads spin-wait for work against the OpenMP threads on the
-     * same cores. Measured on the 2-core AMD machine, one thread against two, alternating runs: `bench` MNIST input
+     * same cores. Measured on the 2-core AMD machine, one thread (set through the environment for the comparison)
+     * against two, alternating runs: `bench` MNIST input
      * gradient 1.4x, inference 1.3–1.5x, training 1.1–1.25x (CIFAR-10 within noise, its Jacobian 0.8x); `bench
      * --attacks` MNIST BIM 1.2–1.45x, PGD 1.1–1.3x, JSMA-Z 1.45x, FGSM 1.3x, JSMA-F and DeepFool unchanged
      * (docs/benchmarks.md, section 3). A process-wide setting: the BLAS library has one pool.
