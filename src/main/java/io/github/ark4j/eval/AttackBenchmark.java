@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Adversarial examples per second of every attack on one model and one batch of correctly classified images, at the
@@ -96,6 +97,21 @@ public final class AttackBenchmark {
         return out;
     }
 
+    /** The times of consecutive runs of one attack, and the last run's result (every run gives the same examples). */
+    private record Runs(double[] seconds, AttackResult last) {
+    }
+
+    /** Runs the attack until its runs have taken this long together (at least once). */
+    private static Runs runsFor(double seconds, Supplier<AttackResult> attack) {
+        List<Double> times = new ArrayList<>();
+        AttackResult r;
+        do {
+            r = attack.get();
+            times.add(r.seconds());
+        } while (times.stream().mapToDouble(Double::doubleValue).sum() < seconds);
+        return new Runs(times.stream().mapToDouble(Double::doubleValue).toArray(), r);
+    }
+
     private static String normalized(String name) {
         return name.replaceAll("[^A-Za-z0-9]", "").toLowerCase(Locale.ROOT);
     }
@@ -113,19 +129,12 @@ public final class AttackBenchmark {
             int[] setTargets = targeted ? java.util.Arrays.copyOf(targets, set.size()) : null;
             Progress.log(String.format(Locale.ROOT, "%s %s: untimed whole-batch runs for %.0f s, then timed ones for as long", dataset,
                     e.getKey(), WARMUP_SECONDS));
-            double first = a.run(model, set.features(), set.labels(), setTargets).seconds();
-            for (double warm = first; warm < WARMUP_SECONDS; ) {
-                warm += a.run(model, set.features(), set.labels(), setTargets).seconds();
-            }
-            List<Double> seconds = new ArrayList<>();
-            AttackResult r;
-            do {
-                r = a.run(model, set.features(), set.labels(), setTargets);
-                seconds.add(r.seconds());
-            } while (seconds.stream().mapToDouble(Double::doubleValue).sum() < WARMUP_SECONDS);
-            double median = Stats.median(seconds.stream().mapToDouble(Double::doubleValue).toArray());
-            Row row = new Row(dataset, r.attack(), r.size(), r.successRate(set.labels()), r.meanSuccessfulL2(), 1000 * median / r.size(),
-                    seconds.size(), 1000 * first / r.size());
+            Supplier<AttackResult> attack = () -> a.run(model, set.features(), set.labels(), setTargets);
+            Runs warmUp = runsFor(WARMUP_SECONDS, attack);
+            Runs timed = runsFor(WARMUP_SECONDS, attack);
+            AttackResult r = timed.last();
+            Row row = new Row(dataset, r.attack(), r.size(), r.successRate(set.labels()), r.meanSuccessfulL2(),
+                    1000 * Stats.median(timed.seconds()) / r.size(), timed.seconds().length, 1000 * warmUp.seconds()[0] / r.size());
             Progress.log(row.markdown());
             rows.add(row);
         }
