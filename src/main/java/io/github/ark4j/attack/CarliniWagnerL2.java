@@ -1,5 +1,6 @@
 package io.github.ark4j.attack;
 
+import io.github.ark4j.data.LabeledImages;
 import io.github.ark4j.model.Classifier;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -87,16 +88,14 @@ public final class CarliniWagnerL2 implements Attack {
                 INDArray xf = xa.reshape(shape).castTo(x.dataType());
                 Classifier.ForwardPass pass = model.forwardPass(xf);
                 INDArray z = pass.logits().castTo(DataType.DOUBLE);
-                INDArray zTowards = z.mul(sel).sum(true, 1);
-                INDArray others = z.add(sel.mul(-1e30)); // exclude the class itself from the max
+                Terms terms = Terms.of(xa, x0, z, sel, targets != null, confidence);
+                INDArray others = terms.others();
                 INDArray maxOther = others.max(true, 1);
-                // f and which logit pair it depends on
-                INDArray margin = targets == null ? zTowards.sub(maxOther) : maxOther.sub(zTowards);
+                INDArray margin = terms.margin();
                 INDArray active = margin.gt(-confidence).castTo(DataType.DOUBLE);
-                INDArray f = Transforms.max(margin, -confidence, true);
-                INDArray delta = xa.sub(x0);
-                INDArray l2sq = delta.mul(delta).sum(true, 1);
-                double loss = l2sq.add(cv.mul(f)).sumNumber().doubleValue();
+                INDArray delta = terms.delta();
+                INDArray l2sq = terms.l2sq();
+                double loss = l2sq.add(cv.mul(terms.f())).sumNumber().doubleValue();
                 // ∂f/∂Z: ±(e_other − e_towards) where f is not clamped; e_other marks the strongest other class
                 INDArray argOther = others.subColumnVector(maxOther).gte(0).castTo(DataType.DOUBLE);
                 INDArray dfdz = (targets == null ? sel.sub(argOther) : argOther.sub(sel)).muliColumnVector(active.mul(cv));
@@ -137,6 +136,46 @@ public final class CarliniWagnerL2 implements Attack {
         int[] after = model.predict(adv);
         int[] iters = IntStream.range(0, b).map(i -> used[i]).toArray();
         return AttackResult.of(name(), x, adv, labels, targets, before, after, iters, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * The objective of one sample per row, ‖x' − x‖₂² + c·f(x') with x' = ½(tanh(w) + 1) (the quantity each Adam step
+     * decreases), for the targeted attack.
+     *
+     * @param model      the attacked classifier
+     * @param w          the variables in tanh space, with the shape of x
+     * @param x          the original batch
+     * @param targets    the target class per sample
+     * @param c          the constant per sample
+     * @param confidence κ ≥ 0
+     * @return the objective per sample
+     */
+    public static double[] objective(Classifier model, INDArray w, INDArray x, int[] targets, double[] c, double confidence) {
+        int b = targets.length;
+        if (c.length != b || w.size(0) != b || x.size(0) != b || !Arrays.equals(w.shape(), x.shape())) {
+            throw new IllegalArgumentException("w, x, targets and c must describe the same " + b + " samples, got w " + Arrays.toString(w.shape())
+                    + ", x " + Arrays.toString(x.shape()) + ", " + c.length + " constants");
+        }
+        INDArray xa = Transforms.tanh(w.reshape(b, -1).castTo(DataType.DOUBLE), true).addi(1).muli(0.5);
+        INDArray z = model.logits(xa.reshape(x.shape()).castTo(x.dataType())).castTo(DataType.DOUBLE);
+        INDArray sel = LabeledImages.oneHot(targets, model.classes()).castTo(DataType.DOUBLE);
+        Terms terms = Terms.of(xa, x.reshape(b, -1).castTo(DataType.DOUBLE), z, sel, true, confidence);
+        return terms.l2sq().add(Nd4j.createFromArray(c).reshape(b, 1).mul(terms.f())).reshape(b).toDoubleVector();
+    }
+
+    /**
+     * The terms of the objective for a batch in tanh space's image x' (rows): f = max(margin, −κ) with the margin
+     * max_{i≠t} Z_i − Z_t (targeted) or Z_y − max_{i≠y} Z_i, the perturbation δ = x' − x and ‖δ‖₂².
+     */
+    private record Terms(INDArray others, INDArray margin, INDArray f, INDArray delta, INDArray l2sq) {
+        static Terms of(INDArray xa, INDArray x0, INDArray z, INDArray sel, boolean targeted, double confidence) {
+            INDArray zTowards = z.mul(sel).sum(true, 1);
+            INDArray others = z.add(sel.mul(-1e30)); // exclude the class itself from the max
+            INDArray maxOther = others.max(true, 1);
+            INDArray margin = targeted ? maxOther.sub(zTowards) : zTowards.sub(maxOther);
+            INDArray delta = xa.sub(x0);
+            return new Terms(others, margin, Transforms.max(margin, -confidence, true), delta, delta.mul(delta).sum(true, 1));
+        }
     }
 
     /** One Adam step (β1 0.9, β2 0.999, ε 1e-8) on w in place. */

@@ -4,6 +4,7 @@ import io.github.ark4j.model.Classifier;
 import io.github.ark4j.model.Tensors;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -45,6 +46,18 @@ public final class Fgsm implements Attack {
         return Steps.scaledStep(Steps.ascent(model, x, labels, targets, temperature, exactDirection), epsilon, norm);
     }
 
+    /**
+     * The step of eq. (3) from a given gradient: clip₍₀,₁₎(x + ε·sign(g)) for L∞, clip₍₀,₁₎(x + ε·g/‖g‖₂) for L2 (a new
+     * array; sign(0) = 0, so a feature with a zero gradient keeps its value).
+     */
+    public INDArray apply(INDArray x, INDArray gradient) {
+        if (!Arrays.equals(x.shape(), gradient.shape())) {
+            throw new IllegalArgumentException("gradient must have the shape of x " + Arrays.toString(x.shape()) + ", got "
+                    + Arrays.toString(gradient.shape()));
+        }
+        return Steps.clip(Steps.scaledStep(gradient, epsilon, norm).addi(x));
+    }
+
     @Override
     public AttackResult run(Classifier model, INDArray x, int[] labels, int[] targets) {
         AttackInputs.validate(model, x, labels, targets);
@@ -52,10 +65,10 @@ public final class Fgsm implements Attack {
         // the gradient's forward pass also gives the clean prediction: two forward passes in all instead of three
         Classifier.ForwardPass pass = model.forwardPass(x);
         int[] before = Tensors.argmaxRows(pass.logits());
-        INDArray adv = Steps.clip(Steps.scaledStep(Steps.ascent(pass, labels, targets, temperature, exactDirection), epsilon, norm).addi(x));
+        INDArray adv = apply(x, Steps.ascent(pass, labels, targets, temperature, exactDirection));
         int[] after = model.predict(adv);
         int[] iterations = new int[labels.length];
-        java.util.Arrays.fill(iterations, 1);
+        Arrays.fill(iterations, 1);
         return AttackResult.of(name(), x, adv, labels, targets, before, after, iterations, (System.nanoTime() - t0) / 1e9);
     }
 

@@ -167,8 +167,13 @@ public final class Jsma implements Attack {
      * extreme α and β over the domain. A feature p whose u_p is below a score some pair already reaches cannot be in
      * the best pair and is skipped. The reached score comes first from the feature of largest u_p and its best
      * partner (one pass), so on the heavy-tailed gradients of real images most rows of the n²/2 search are skipped.
+     *
+     * @param alpha  α per feature of one sample
+     * @param beta   β per feature of the same sample
+     * @param domain the search domain Γ: which features may still change
+     * @return the chosen features {p, q} with p &lt; q, or null
      */
-    int[] bestPair(float[] alpha, float[] beta, boolean[] domain) {
+    public int[] bestPair(float[] alpha, float[] beta, boolean[] domain) {
         int[] idx = IntStream.range(0, alpha.length).filter(f -> domain[f]).toArray();
         int m = idx.length;
         if (m < 2) {

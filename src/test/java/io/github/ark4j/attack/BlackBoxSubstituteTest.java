@@ -1,7 +1,7 @@
 package io.github.ark4j.attack;
 
 import io.github.ark4j.model.Classifier;
-import io.github.ark4j.testing.LinearSoftmax;
+import io.github.ark4j.model.LinearSoftmax;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

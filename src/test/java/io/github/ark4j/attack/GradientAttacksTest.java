@@ -1,6 +1,6 @@
 package io.github.ark4j.attack;
 
-import io.github.ark4j.testing.LinearSoftmax;
+import io.github.ark4j.model.LinearSoftmax;
 import io.github.ark4j.data.LabeledImages;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;

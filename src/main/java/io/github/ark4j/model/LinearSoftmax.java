@@ -1,7 +1,5 @@
-package io.github.ark4j.testing;
+package io.github.ark4j.model;
 
-import io.github.ark4j.model.Classifier;
-import io.github.ark4j.model.TemperatureCrossEntropy;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
