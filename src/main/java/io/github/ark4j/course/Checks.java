@@ -360,8 +360,9 @@ public final class Checks {
                                 return CheckResult.fail(exercise, String.format(Locale.ROOT,
                                         "sequence of %d mutants with %d label changes, ρ_nr = %s, μ = %s (p0 = %s, p1 = %s, thresholds ln(β/(1−α)) = %s and ln((1−β)/α) = %s): expected %s, got %s.%s",
                                         length, count(changed), rhoNr, mu, fmt(sprt.p0()), fmt(sprt.p1()), fmt(Math.log(0.05 / 0.95)), fmt(Math.log(0.95 / 0.05)),
-                                        when, got, expected != Sprt.Decision.UNDECIDED && got != Sprt.Decision.UNDECIDED
-                                                ? " The test stops at the first mutant where the ratio crosses a threshold; later mutants are not used." : ""));
+                                        when, got, expected != Sprt.Decision.UNDECIDED
+                                                ? " The test stops at the first mutant where the ratio crosses a threshold; later mutants are not used."
+                                                : " The ratio crosses neither threshold within the sequence."));
                             }
                         }
                     }

@@ -33,7 +33,7 @@ import java.util.Optional;
 public final class CourseNotebook {
     public static final String BEGIN_SOLUTION = "// BEGIN SOLUTION";
     public static final String END_SOLUTION = "// END SOLUTION";
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls().create();
 
     /** What a cell is for in an exercise. */
     public enum Role {SETUP, ANSWER, CHECK}

@@ -228,7 +228,7 @@ public final class Grader {
     private Path kernelDirectory(String name) throws IOException, InterruptedException {
         Process p;
         try {
-            p = new ProcessBuilder(jupyter, "kernelspec", "list", "--json").redirectErrorStream(false).start();
+            p = new ProcessBuilder(jupyter, "kernelspec", "list", "--json").redirectError(ProcessBuilder.Redirect.DISCARD).start();
         } catch (IOException e) {
             throw new IOException("cannot run " + jupyter + " (install Jupyter, see README \"For instructors\"): " + e.getMessage(), e);
         }
