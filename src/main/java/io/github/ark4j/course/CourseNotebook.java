@@ -212,16 +212,20 @@ public final class CourseNotebook {
     }
 
     private static String source(JsonObject c) {
-        JsonElement s = c.get("source");
-        if (s == null) {
+        return multiline(c.get("source"));
+    }
+
+    /** A notebook's multi-line string: a string or a list of lines (absent: empty). */
+    static String multiline(JsonElement e) {
+        if (e == null) {
             return "";
         }
-        if (s.isJsonArray()) {
+        if (e.isJsonArray()) {
             StringBuilder b = new StringBuilder();
-            s.getAsJsonArray().forEach(x -> b.append(x.getAsString()));
+            e.getAsJsonArray().forEach(x -> b.append(x.getAsString()));
             return b.toString();
         }
-        return s.getAsString();
+        return e.getAsString();
     }
 
     /** Sets a cell's source as nbformat writes it: a list of lines, each but the last ending in a newline. */

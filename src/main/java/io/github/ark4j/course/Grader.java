@@ -246,10 +246,10 @@ public final class Grader {
     private static String text(JsonObject output) {
         String type = output.get("output_type").getAsString();
         if (type.equals("stream")) {
-            return joined(output.get("text"));
+            return CourseNotebook.multiline(output.get("text"));
         }
         if (output.has("data") && output.getAsJsonObject("data").has("text/plain")) {
-            return joined(output.getAsJsonObject("data").get("text/plain"));
+            return CourseNotebook.multiline(output.getAsJsonObject("data").get("text/plain"));
         }
         return "";
     }
@@ -276,18 +276,6 @@ public final class Grader {
             }
         }
         return "";
-    }
-
-    private static String joined(JsonElement e) {
-        if (e == null) {
-            return "";
-        }
-        if (e.isJsonArray()) {
-            StringBuilder b = new StringBuilder();
-            e.getAsJsonArray().forEach(x -> b.append(x.getAsString()));
-            return b.toString();
-        }
-        return e.getAsString();
     }
 
     public static final class Builder {
