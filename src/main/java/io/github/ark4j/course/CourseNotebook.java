@@ -73,6 +73,13 @@ public final class CourseNotebook {
         return file;
     }
 
+    /** The kernelspec name in the notebook's metadata (the kernel Jupyter starts on open), or null. */
+    public String kernelName() {
+        JsonObject meta = json.has("metadata") && json.get("metadata").isJsonObject() ? json.getAsJsonObject("metadata") : null;
+        JsonObject spec = meta != null && meta.has("kernelspec") && meta.get("kernelspec").isJsonObject() ? meta.getAsJsonObject("kernelspec") : null;
+        return spec != null && spec.has("name") ? spec.get("name").getAsString() : null;
+    }
+
     /** The cells in order. */
     public List<Cell> cells() {
         List<Cell> out = new ArrayList<>();

@@ -68,7 +68,7 @@ class ExercisesTest {
     }
 
     @Test
-    void everyNotebookFromOneOnHasAnExerciseWithAnAnswerAndAGradableCheck() throws IOException {
+    void everyNotebookOpensOnTheKitsKernelHasCellIdsAndFromOneOnAGradableExercise() throws IOException {
         Set<String> names = new HashSet<>();
         for (CourseNotebook nb : notebooks()) {
             String file = nb.file().getFileName().toString();
@@ -77,6 +77,7 @@ class ExercisesTest {
                 assertNotNull(c.id(), file + ": every cell has an id (nbformat 4.5)");
                 assertTrue(ids.add(c.id()), file + ": cell ids are unique, " + c.id() + " twice");
             }
+            assertEquals("ark4j", nb.kernelName(), file + " opens on the ark4j kernelspec");
             Map<String, CourseNotebook.Exercise> ex = nb.exercises();
             if (!file.startsWith("00")) {
                 assertFalse(ex.isEmpty(), file + " has an exercise");
