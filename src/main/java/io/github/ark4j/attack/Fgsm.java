@@ -48,14 +48,15 @@ public final class Fgsm implements Attack {
 
     /**
      * The step of eq. (3) from a given gradient: clip₍₀,₁₎(x + ε·sign(g)) for L∞, clip₍₀,₁₎(x + ε·g/‖g‖₂) for L2 (a new
-     * array; sign(0) = 0, so a feature with a zero gradient keeps its value).
+     * array; sign(0) = 0, so a feature with a zero gradient keeps its value). Neither x nor the gradient is changed.
      */
     public INDArray apply(INDArray x, INDArray gradient) {
         if (!Arrays.equals(x.shape(), gradient.shape())) {
             throw new IllegalArgumentException("gradient must have the shape of x " + Arrays.toString(x.shape()) + ", got "
                     + Arrays.toString(gradient.shape()));
         }
-        return Steps.clip(Steps.scaledStep(gradient, epsilon, norm).addi(x));
+        // the L2 step divides its argument in place
+        return Steps.clip(Steps.scaledStep(norm == Norm.LINF ? gradient : gradient.dup(), epsilon, norm).addi(x));
     }
 
     @Override
