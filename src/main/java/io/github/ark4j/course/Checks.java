@@ -154,8 +154,9 @@ public final class Checks {
             LinearSoftmax model = CheckData.linear(Arrays.copyOfRange(images.features().shape(), 1, 4), 10, SEED + 1);
             Jsma jsma = Jsma.builder().build();
             int[] targets = Jsma.randomTargets(images.labels(), 10, SEED);
-            float[][] alpha = rows(jsma.alphaBeta(model, images.features(), targets)[0]);
-            float[][] beta = rows(jsma.alphaBeta(model, images.features(), targets)[1]);
+            INDArray[] alphaBeta = jsma.alphaBeta(model, images.features(), targets);
+            float[][] alpha = rows(alphaBeta[0]);
+            float[][] beta = rows(alphaBeta[1]);
             float[][] pixels = rows(images.features());
             for (int i = 0; i <= images.size(); i++) {
                 // the last case: every α negative, so no pair is admissible and the answer is null
@@ -309,10 +310,11 @@ public final class Checks {
                 for (double c : new double[]{0.01, 1, 10}) {
                     for (double kappa : new double[]{0, 5}) {
                         double expected = CarliniWagnerL2.objective(model, wi, xi, new int[]{targets[i]}, new double[]{c}, kappa)[0];
-                        double l2 = CarliniWagnerL2.objective(model, wi, xi, new int[]{targets[i]}, new double[]{0}, kappa)[0];
                         int target = targets[i];
                         double got = call(() -> student.apply(model, wi.dup(), xi.dup(), target, c, kappa));
                         if (!(Math.abs(got - expected) <= 1e-5 * Math.max(1, Math.abs(expected)))) {
+                            // the distance term alone (c = 0), to show the objective's two parts
+                            double l2 = CarliniWagnerL2.objective(model, wi, xi, new int[]{target}, new double[]{0}, kappa)[0];
                             return CheckResult.fail(exercise, String.format(Locale.ROOT,
                                     "image %d (label %d) towards target %d, c = %s, κ = %s: expected %s (‖x' − x‖₂² = %s plus c·f = %s), got %s.%s",
                                     i, images.label(i), target, c, kappa, fmt(expected), fmt(l2), fmt(expected - l2), fmt(got),
