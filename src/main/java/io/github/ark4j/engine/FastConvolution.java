@@ -56,8 +56,8 @@ import java.util.Map;
  */
 public final class FastConvolution implements ConvolutionHelper {
     /**
-     * Temporaries shared by all layers of a thread, grown on demand and reused: on this machine a fresh 85 MB
-     * off-heap array costs more to allocate and first touch (≈110 ms + page faults) than the GEMM that fills it.
+     * Temporaries shared by all layers of a thread, grown on demand and reused: a fresh off-heap array of tens of MB
+     * costs more to allocate and first touch (page faults) than the GEMM that fills it.
      */
     private static final ThreadLocal<java.util.Map<String, INDArray>> SCRATCH = ThreadLocal.withInitial(java.util.HashMap::new);
     /** How the convolution is computed. */
@@ -158,11 +158,9 @@ public final class FastConvolution implements ConvolutionHelper {
      * Sets the process's BLAS (OpenBLAS) to one thread, once. With the oneDNN strategy the convolutions run on
      * libnd4j's OpenMP threads and BLAS serves only the dense layers' small products, but OpenBLAS keeps a thread pool
      * of its own (ND4J sizes it to OMP_NUM_THREADS) whose threads spin-wait for work against the OpenMP threads on the
-     * same cores. Measured on the 2-core AMD machine, one thread (set through the environment for the comparison)
-     * against two, alternating runs: `bench` MNIST input
-     * gradient 1.4x, inference 1.3–1.5x, training 1.1–1.25x (CIFAR-10 within noise, its Jacobian 0.8x); `bench
-     * --attacks` MNIST BIM 1.2–1.45x, PGD 1.1–1.3x, JSMA-Z 1.45x, FGSM 1.3x, JSMA-F and DeepFool unchanged
-     * (docs/benchmarks.md, section 3). A process-wide setting: the BLAS library has one pool.
+     * same cores. One thread makes MNIST gradients, inference, training and the gradient attacks faster on two cores
+     * and leaves CIFAR-10 within noise (`ark4j bench`, `ark4j bench --attacks`; figures in docs/benchmarks.md,
+     * section 3). A process-wide setting: the BLAS library has one pool.
      */
     private static synchronized void useOneBlasThread() {
         if (!blasThreadsSet) {
@@ -284,9 +282,9 @@ public final class FastConvolution implements ConvolutionHelper {
     }
 
     /**
-     * A [B, C, H, W] view of this layer's own output buffer. Measured on the AMD machine (Papernot MNIST net, batch
-     * 100, forward pass of the gradient twin): ~3,000–6,000 page faults and 60–100 ms per pass with fresh arrays,
-     * which the allocator hands back to the kernel between passes, against ~40 faults and ~24 ms on memory in use.
+     * A [B, C, H, W] view of this layer's own output buffer, kept across passes: fresh output arrays are handed back
+     * to the operating system between passes and cost thousands of page faults per pass when touched again, more
+     * than the convolution itself at small batches (docs/benchmarks.md, section 3).
      */
     private INDArray ownOutput(org.nd4j.linalg.api.buffer.DataType dt, long[] shape) {
         long n = shape[0] * shape[1] * shape[2] * shape[3];
