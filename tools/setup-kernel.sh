@@ -1,23 +1,84 @@
 #!/bin/sh
-# Installs the project-local Jupyter kernelspec "ark4j" (rapaio-jupyter-kernel 3.0.1 from Maven Central) under
-# target/jupyter; use it with JUPYTER_PATH=$PWD/target/jupyter. The kernel's class path is the built library and
-# its runtime dependencies (target/classes, target/lib). Nothing is written outside the project.
-# Requires: a JDK 17 and, to run notebooks, Debian's jupyter-nbconvert + jupyter-client (or any Jupyter).
+# Builds the kit and installs the Jupyter kernelspec "ark4j" ("Java (ark4j)"), the kernel the notebooks name in their
+# metadata: a Java kernel whose class path holds the built kit (target/classes) and its dependencies (target/lib).
+#
+#   tools/setup-kernel.sh [--kernel ijava|rapaio] [--ijava-jar JAR] [--prefix DIR] [--name NAME] [--no-build]
+#
+# --kernel   ijava: IJava (conda-forge's `ijava`, or the jar given by --ijava-jar); rapaio: rapaio-jupyter-kernel
+#            3.0.1 from Maven Central. Default: ijava when a jar is found, else rapaio.
+# --ijava-jar the IJava jar; default: the one of the environment's "java" kernelspec (conda-forge's ijava).
+# --prefix   the Jupyter data folder to install into (the kernelspec goes to DIR/kernels/NAME). Default: the active
+#            environment's (conda: $CONDA_PREFIX/share/jupyter, venv: $VIRTUAL_ENV/share/jupyter), so the Jupyter of
+#            that environment finds it; with neither, target/jupyter (then run Jupyter with JUPYTER_PATH=target/jupyter).
+#            Nothing is written to the home folder.
+# --name     the kernelspec's name (default ark4j).
+# Requires a JDK 17 (java on PATH when the kernel starts) and python3.
 set -eu
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-KDIR="$ROOT/target/jupyter/kernels/ark4j"
-RJK=3.0.1
+KERNEL="" JAR="" PREFIX="" NAME=ark4j BUILD=1
+RAPAIO=3.0.1
+usage() { echo "usage: tools/setup-kernel.sh [--kernel ijava|rapaio] [--ijava-jar JAR] [--prefix DIR] [--name NAME] [--no-build]" >&2; exit 2; }
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --kernel) [ $# -ge 2 ] || usage; KERNEL=$2; shift 2 ;;
+    --ijava-jar) [ $# -ge 2 ] || usage; JAR=$2; shift 2 ;;
+    --prefix) [ $# -ge 2 ] || usage; PREFIX=$2; shift 2 ;;
+    --name) [ $# -ge 2 ] || usage; NAME=$2; shift 2 ;;
+    --no-build) BUILD=0; shift ;;
+    *) usage ;;
+  esac
+done
+if [ -z "$PREFIX" ]; then
+  if [ -n "${CONDA_PREFIX:-}" ]; then PREFIX="$CONDA_PREFIX/share/jupyter"
+  elif [ -n "${VIRTUAL_ENV:-}" ]; then PREFIX="$VIRTUAL_ENV/share/jupyter"
+  else PREFIX="$ROOT/target/jupyter"; fi
+fi
+mkdir -p "$PREFIX/kernels"
+PREFIX=$(cd "$PREFIX" && pwd)
+if [ -z "$JAR" ] && [ "$KERNEL" != rapaio ] && [ -f "$PREFIX/kernels/java/kernel.json" ]; then
+  # conda-forge's ijava: argv is java -jar <install dir>/ijava-<version>.jar {connection_file}
+  JAR=$(python3 -c 'import json,sys; a=json.load(open(sys.argv[1]))["argv"]; print(a[a.index("-jar")+1] if "-jar" in a else "")' \
+        "$PREFIX/kernels/java/kernel.json")
+fi
+[ -n "$KERNEL" ] || { if [ -n "$JAR" ]; then KERNEL=ijava; else KERNEL=rapaio; fi; }
+case "$KERNEL" in
+  ijava) [ -n "$JAR" ] || { echo "--kernel ijava: no IJava jar found in $PREFIX/kernels/java; install conda-forge's ijava (environment.yml) or pass --ijava-jar JAR" >&2; exit 2; }
+         [ -f "$JAR" ] || { echo "--ijava-jar: no such file: $JAR" >&2; exit 2; } ;;
+  rapaio) ;;
+  *) echo "--kernel: expected ijava or rapaio, got '$KERNEL'" >&2; exit 2 ;;
+esac
+
+[ "$BUILD" = 0 ] || ./mvnw -B -q package -DskipTests
+[ -d target/lib ] && [ -d target/classes ] || { echo "target/classes or target/lib missing: run ./mvnw -q package -DskipTests" >&2; exit 2; }
+
+KDIR="$PREFIX/kernels/$NAME"
+rm -rf "$KDIR"
 mkdir -p "$KDIR"
-./mvnw -B -q package -DskipTests
-./mvnw -B -q dependency:copy -Dartifact=io.github.padreati:rapaio-jupyter-kernel:$RJK -DoutputDirectory="$KDIR"
-# start-up race fix for rapaio 3.0.x: compiled class placed before the kernel jar
-javac --release 17 -d "$KDIR/fix" tools/rjk-fix/org/rapaio/jupyter/kernel/channels/LoopThread.java
-cat > "$KDIR/kernel.json" <<JSON
+# More heap than a kernel's default, and a bound on native memory: ND4J's off-heap buffers are freed only when the
+# garbage collector finds their small Java objects, so without the bound a long attack loop grows for gigabytes.
+JVM='"-Xmx3g", "-Dorg.bytedeco.javacpp.maxbytes=4g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=8g", "-Djava.awt.headless=true"'
+if [ "$KERNEL" = ijava ]; then
+  cp "$JAR" "$KDIR/ijava.jar"
+  cat > "$KDIR/kernel.json" <<JSON
 {
-  "argv": ["java", "-Xmx3g", "-Dorg.bytedeco.javacpp.maxbytes=4g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=8g",
-           "-Djava.awt.headless=true",
-           "-cp", "$KDIR/fix:$KDIR/rapaio-jupyter-kernel-$RJK.jar",
+  "argv": ["java", $JVM, "-jar", "$KDIR/ijava.jar", "{connection_file}"],
+  "display_name": "Java (ark4j)",
+  "language": "java",
+  "interrupt_mode": "message",
+  "env": {
+    "IJAVA_CLASSPATH": "$ROOT/target/classes:$ROOT/target/lib/*",
+    "OMP_NUM_THREADS": "2"
+  }
+}
+JSON
+else
+  ./mvnw -B -q dependency:copy -Dartifact=io.github.padreati:rapaio-jupyter-kernel:$RAPAIO -DoutputDirectory="$KDIR"
+  # start-up race fix for rapaio 3.0.x: the compiled class is placed before the kernel jar
+  javac --release 17 -d "$KDIR/fix" tools/rjk-fix/org/rapaio/jupyter/kernel/channels/LoopThread.java
+  cat > "$KDIR/kernel.json" <<JSON
+{
+  "argv": ["java", $JVM, "-cp", "$KDIR/fix:$KDIR/rapaio-jupyter-kernel-$RAPAIO.jar",
            "org.rapaio.jupyter.kernel.MainApp", "{connection_file}"],
   "display_name": "Java (ark4j)",
   "language": "java",
@@ -31,4 +92,8 @@ cat > "$KDIR/kernel.json" <<JSON
   }
 }
 JSON
-echo "kernelspec: $KDIR (use: JUPYTER_PATH=$ROOT/target/jupyter jupyter notebook notebooks/)"
+fi
+echo "kernelspec '$NAME' ($KERNEL): $KDIR"
+case "$PREFIX" in
+  "$ROOT/target/jupyter") echo "use it with: JUPYTER_PATH=$PREFIX jupyter lab notebooks/" ;;
+esac

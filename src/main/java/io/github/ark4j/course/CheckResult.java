@@ -18,10 +18,12 @@ public record CheckResult(String exercise, boolean passed, String message) {
         return new CheckResult(exercise, false, mismatch);
     }
 
-    /** Prints the verdict on standard output (a notebook shows it under the cell) and returns it. */
-    public CheckResult show() {
+    /**
+     * Prints the verdict on standard output (a notebook shows it under the cell). Returns nothing, so that kernels
+     * which show the value of a cell's last expression (IJava) do not show the verdict a second time.
+     */
+    public void show() {
         System.out.println(this);
-        return this;
     }
 
     @Override

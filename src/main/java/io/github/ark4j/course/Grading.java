@@ -20,12 +20,11 @@ public final class Grading {
     private Grading() {
     }
 
-    /** Prints the verdict in words and the result line of one check; returns the result. */
-    public static CheckResult emit(String nonce, CheckResult result) {
+    /** Prints the verdict in words and the result line of one check (nothing returned, as for {@link CheckResult#show}). */
+    public static void emit(String nonce, CheckResult result) {
         result.show();
         System.out.println(line(nonce, result));
         System.out.flush();
-        return result;
     }
 
     static String line(String nonce, CheckResult r) {

@@ -1,6 +1,7 @@
 package io.github.ark4j.data;
 
 import io.github.ark4j.util.AtomicFiles;
+import io.github.ark4j.util.Progress;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -112,7 +113,7 @@ public final class Downloader {
                     continue;
                 }
                 Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                System.err.println("ark4j: downloaded " + dest + " (" + n + " bytes, SHA-256 verified)");
+                Progress.log("ark4j: downloaded " + dest + " (" + n + " bytes, SHA-256 verified)");
                 return dest;
             } catch (java.net.ConnectException | java.net.UnknownHostException | java.net.http.HttpConnectTimeoutException e) {
                 failures.add(uri + ": unreachable (" + e + ")");

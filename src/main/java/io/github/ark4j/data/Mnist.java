@@ -1,5 +1,6 @@
 package io.github.ark4j.data;
 
+import io.github.ark4j.util.Progress;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -62,7 +63,7 @@ public final class Mnist {
         }
         int full = split == Split.TRAIN ? FULL_TRAIN_SIZE : FULL_TEST_SIZE;
         if (n < full && SUBSET_ANNOUNCED.compareAndSet(false, true)) {
-            System.err.println("ark4j: MNIST in " + folder + " is a subset (" + n + " " + split.name().toLowerCase()
+            Progress.log("ark4j: MNIST in " + folder + " is a subset (" + n + " " + split.name().toLowerCase()
                     + " images), not the full dataset; set ARK4J_DATA or -Dark4j.data to a folder with the full files (see README)");
         }
         return new LabeledImages("mnist-" + split.name().toLowerCase() + " (" + n + ", " + folder + ")",

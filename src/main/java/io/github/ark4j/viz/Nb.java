@@ -1,5 +1,6 @@
 package io.github.ark4j.viz;
 
+import io.github.ark4j.util.NotebookKernel;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.internal.chartpart.Chart;
 import tech.tablesaw.api.Table;
@@ -9,105 +10,34 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.reflect.Method;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
+import java.util.Optional;
 
 /**
- * Rich output for notebooks, the same under the rapaio, IJava and JJava kernels: the kernel is found by reflection
- * and one MIME bundle is published through its own display API (no compile-time dependency on any kernel). Outside
+ * Rich output for notebooks, the same under the rapaio, IJava and JJava kernels: one MIME bundle is published through
+ * the kernel's own display API ({@link NotebookKernel}, no compile-time dependency on any kernel). Outside
  * a kernel (plain JVM, tests, `ark4j reproduce`) the text/plain part is printed. Call it qualified ({@code Nb.chart(c)}):
  * a static import would clash with the kernels' own {@code display}.
  */
 public final class Nb {
 
-    /** The kernel the code runs in. */
-    public enum Kernel {RAPAIO, IJAVA, JJAVA, NONE}
-
     private Nb() {
     }
 
-    /** Which kernel, if any, hosts this JVM. */
-    public static Kernel kernel() {
-        try {
-            Class<?> base = load("org.dflib.jjava.jupyter.kernel.BaseKernel");
-            if (base != null && base.getMethod("notebookKernel").invoke(null) != null) {
-                return Kernel.JJAVA;
-            }
-            Class<?> jjava = load("org.dflib.jjava.JJava");
-            if (jjava != null && jjava.getMethod("getKernelInstance").invoke(null) != null) {
-                return Kernel.JJAVA;
-            }
-            Class<?> ijava = load("io.github.spencerpark.ijava.IJava");
-            if (ijava != null && ijava.getMethod("getKernelInstance").invoke(null) != null) {
-                return Kernel.IJAVA;
-            }
-            Class<?> rapaio = load("org.rapaio.jupyter.kernel.MainApp");
-            if (rapaio != null && rapaio.getField("kernel").get(null) != null) {
-                return Kernel.RAPAIO;
-            }
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return Kernel.NONE;
-        }
-        return Kernel.NONE;
-    }
-
-    /** Publishes a MIME bundle (mime type → payload; images base64). */
+    /** Publishes a MIME bundle (mime type → payload; images base64); outside a kernel, prints its text/plain part. */
     public static void display(Map<String, String> bundle) {
-        try {
-            switch (kernel()) {
-                case RAPAIO -> {
-                    Class<?> dd = load("org.rapaio.jupyter.kernel.display.DisplayData");
-                    Object d = dd.getMethod("fromText", String.class).invoke(null, bundle.getOrDefault("text/plain", ""));
-                    Method put = dd.getMethod("putData", String.class, Object.class);
-                    for (Map.Entry<String, String> e : bundle.entrySet()) {
-                        put.invoke(d, e.getKey(), e.getValue());
-                    }
-                    dd.getMethod("setDisplayId", String.class).invoke(d, UUID.randomUUID().toString());
-                    Object k = load("org.rapaio.jupyter.kernel.MainApp").getField("kernel").get(null);
-                    k.getClass().getMethod("display", dd).invoke(k, d);
-                }
-                case IJAVA -> publish(load("io.github.spencerpark.ijava.IJava").getMethod("getKernelInstance").invoke(null),
-                        "io.github.spencerpark.jupyter.kernel.display.DisplayData", bundle);
-                case JJAVA -> publish(jjavaKernel(), "org.dflib.jjava.jupyter.kernel.display.DisplayData", bundle);
-                case NONE -> System.out.println(bundle.getOrDefault("text/plain", ""));
-            }
-        } catch (ReflectiveOperationException e) {
-            System.out.println(bundle.getOrDefault("text/plain", ""));
-        }
-    }
-
-    private static Object jjavaKernel() throws ReflectiveOperationException {
-        Class<?> base = load("org.dflib.jjava.jupyter.kernel.BaseKernel");
-        Object k = base == null ? null : base.getMethod("notebookKernel").invoke(null);
-        return k != null ? k : load("org.dflib.jjava.JJava").getMethod("getKernelInstance").invoke(null);
-    }
-
-    private static void publish(Object kernel, String ddClass, Map<String, String> bundle) throws ReflectiveOperationException {
-        Class<?> dd = load(ddClass);
-        Object d = dd.getConstructor().newInstance();
-        Method put = dd.getMethod("putData", String.class, Object.class);
-        for (Map.Entry<String, String> e : bundle.entrySet()) {
-            put.invoke(d, e.getKey(), e.getValue());
-        }
-        kernel.getClass().getMethod("display", dd).invoke(kernel, d);
-    }
-
-    /** A class from the thread context loader, this class's loader or the system loader; null if absent. */
-    private static Class<?> load(String name) {
-        for (ClassLoader cl : new ClassLoader[]{Thread.currentThread().getContextClassLoader(), Nb.class.getClassLoader(), ClassLoader.getSystemClassLoader()}) {
-            if (cl == null) {
-                continue;
-            }
+        Optional<NotebookKernel> kernel = NotebookKernel.current();
+        if (kernel.isPresent()) {
             try {
-                return Class.forName(name, true, cl);
-            } catch (ClassNotFoundException | LinkageError ignored) {
-                // try the next loader
+                kernel.get().display(bundle);
+                return;
+            } catch (ReflectiveOperationException e) {
+                // a kernel whose display API differs: its text form below is still readable
             }
         }
-        return null;
+        System.out.println(bundle.getOrDefault("text/plain", ""));
     }
 
     /** An image as image/png. */

@@ -35,7 +35,7 @@ class GraderIT {
 
     @Test
     void aSyntheticClassGetsTheGradesItsAnswersDeserve(@TempDir Path dir) throws Exception {
-        assumeTrue(kernelInstalled() || System.getenv("ARK4J_REQUIRE_KERNEL") != null,
+        assumeTrue(Jupyter.hasKernel(Jupyter.KERNEL) || System.getenv("ARK4J_REQUIRE_KERNEL") != null,
                 "Jupyter with the ark4j kernelspec is not installed (tools/setup-kernel.sh)");
         Path source = Files.createDirectories(dir.resolve("source"));
         Files.copy(NOTEBOOKS.resolve(FGSM), source.resolve(FGSM));
@@ -136,18 +136,5 @@ class GraderIT {
             }
         }
         return nb;
-    }
-
-    private static boolean kernelInstalled() {
-        try {
-            Process p = new ProcessBuilder("jupyter", "kernelspec", "list", "--json").redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            return p.waitFor() == 0 && JsonParser.parseString(out).getAsJsonObject().getAsJsonObject("kernelspecs").has("ark4j");
-        } catch (IOException | RuntimeException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 }
