@@ -2,7 +2,9 @@
 # Builds the kit and installs the Jupyter kernelspec "ark4j" ("Java (ark4j)"), the kernel the notebooks name in their
 # metadata: a Java kernel whose class path holds the built kit (target/classes) and its dependencies (target/lib).
 #
-#   tools/setup-kernel.sh [--kernel ijava|rapaio] [--ijava-jar JAR] [--prefix DIR] [--name NAME] [--no-build]
+#   tools/setup-kernel.sh [--kernel ijava|rapaio] [--ijava-jar JAR] [--prefix DIR] [--name NAME] [--platform P] [--no-build]
+#
+# Windows: tools/setup-kernel.ps1 (PowerShell) does the same.
 #
 # --kernel   ijava: IJava (conda-forge's `ijava`, or the jar given by --ijava-jar); rapaio: rapaio-jupyter-kernel
 #            3.0.1 from Maven Central. Default: ijava when a jar is found, else rapaio.
@@ -12,19 +14,23 @@
 #            that environment finds it; with neither, target/jupyter (then run Jupyter with JUPYTER_PATH=target/jupyter).
 #            Nothing is written to the home folder.
 # --name     the kernelspec's name (default ark4j).
+# --platform the native build of ND4J to fetch (javacpp platform: linux-x86_64, linux-arm64, macosx-x86_64,
+#            macosx-arm64, windows-x86_64). Default: this machine's. Linux x86-64 with AVX2 gets the oneDNN build (the
+#            fast engine), every other platform the plain build (-Pplain).
 # Requires a JDK 17 (java on PATH when the kernel starts) and python3.
 set -eu
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-KERNEL="" JAR="" PREFIX="" NAME=ark4j BUILD=1
+KERNEL="" JAR="" PREFIX="" NAME=ark4j BUILD=1 PLATFORM=""
 RAPAIO=3.0.1
-usage() { echo "usage: tools/setup-kernel.sh [--kernel ijava|rapaio] [--ijava-jar JAR] [--prefix DIR] [--name NAME] [--no-build]" >&2; exit 2; }
+usage() { echo "usage: tools/setup-kernel.sh [--kernel ijava|rapaio] [--ijava-jar JAR] [--prefix DIR] [--name NAME] [--platform P] [--no-build]" >&2; exit 2; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --kernel) [ $# -ge 2 ] || usage; KERNEL=$2; shift 2 ;;
     --ijava-jar) [ $# -ge 2 ] || usage; JAR=$2; shift 2 ;;
     --prefix) [ $# -ge 2 ] || usage; PREFIX=$2; shift 2 ;;
     --name) [ $# -ge 2 ] || usage; NAME=$2; shift 2 ;;
+    --platform) [ $# -ge 2 ] || usage; PLATFORM=$2; shift 2 ;;
     --no-build) BUILD=0; shift ;;
     *) usage ;;
   esac
@@ -49,7 +55,27 @@ case "$KERNEL" in
   *) echo "--kernel: expected ijava or rapaio, got '$KERNEL'" >&2; exit 2 ;;
 esac
 
-[ "$BUILD" = 0 ] || ./mvnw -B -q package -DskipTests
+if [ -z "$PLATFORM" ]; then
+  case "$(uname -s)" in
+    Linux) os=linux ;; Darwin) os=macosx ;;
+    MINGW*|MSYS*|CYGWIN*) echo "on Windows, run tools/setup-kernel.ps1 in PowerShell (a kernelspec needs Windows paths)" >&2; exit 2 ;;
+    *) echo "unknown operating system '$(uname -s)': pass --platform (linux-x86_64, linux-arm64, macosx-x86_64, macosx-arm64, windows-x86_64)" >&2; exit 2 ;;
+  esac
+  case "$(uname -m)" in
+    x86_64|amd64) arch=x86_64 ;; arm64|aarch64) arch=arm64 ;;
+    *) echo "no ND4J build for the processor '$(uname -m)': ND4J ships x86_64 and arm64 natives" >&2; exit 2 ;;
+  esac
+  PLATFORM=$os-$arch
+fi
+case "$PLATFORM" in
+  linux-x86_64|linux-arm64|macosx-x86_64|macosx-arm64|windows-x86_64) ;;
+  *) echo "--platform: expected linux-x86_64, linux-arm64, macosx-x86_64, macosx-arm64 or windows-x86_64, got '$PLATFORM'" >&2; exit 2 ;;
+esac
+if [ "$PLATFORM" = linux-x86_64 ] && grep -qw avx2 /proc/cpuinfo 2>/dev/null; then MVN_PLATFORM=""
+else MVN_PLATFORM="-Pplain -Djavacpp.platform=$PLATFORM"; fi
+echo "native build: ${MVN_PLATFORM:-linux-x86_64 with oneDNN (default)}"
+# shellcheck disable=SC2086
+[ "$BUILD" = 0 ] || ./mvnw -B -q package -DskipTests $MVN_PLATFORM
 [ -d target/lib ] && [ -d target/classes ] || { echo "target/classes or target/lib missing: run ./mvnw -q package -DskipTests" >&2; exit 2; }
 
 KDIR="$PREFIX/kernels/$NAME"
