@@ -73,9 +73,11 @@ case "$PLATFORM" in
 esac
 if [ "$PLATFORM" = linux-x86_64 ] && grep -qw avx2 /proc/cpuinfo 2>/dev/null; then MVN_PLATFORM=""
 else MVN_PLATFORM="-Pplain -Djavacpp.platform=$PLATFORM"; fi
-echo "native build: ${MVN_PLATFORM:-linux-x86_64 with oneDNN (default)}"
-# shellcheck disable=SC2086
-[ "$BUILD" = 0 ] || ./mvnw -B -q package -DskipTests $MVN_PLATFORM
+if [ "$BUILD" = 1 ]; then
+  echo "building with the native build for ${MVN_PLATFORM:-linux-x86_64 with oneDNN (the default)}"
+  # shellcheck disable=SC2086
+  ./mvnw -B -q package -DskipTests $MVN_PLATFORM
+fi
 [ -d target/lib ] && [ -d target/classes ] || { echo "target/classes or target/lib missing: run ./mvnw -q package -DskipTests" >&2; exit 2; }
 
 KDIR="$PREFIX/kernels/$NAME"

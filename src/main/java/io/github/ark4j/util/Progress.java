@@ -18,6 +18,8 @@ import java.util.Optional;
 public final class Progress implements AutoCloseable {
     /** How often a notebook's progress output is replaced: often enough to look live, rarely enough to cost nothing. */
     private static final long NOTEBOOK_INTERVAL_NANOS = 500_000_000L;
+    /** A notebook shows a bar only for work that lasts longer than this: a bar per short epoch would bury the cell. */
+    private static final long NOTEBOOK_SHOW_AFTER_NANOS = 1_000_000_000L;
     /** How often a redirected run prints a progress line, so a log stays readable. */
     private static final long LINE_INTERVAL_NANOS = 30_000_000_000L;
 
@@ -31,6 +33,8 @@ public final class Progress implements AutoCloseable {
     private final ProgressBar bar;
     private final NotebookKernel kernel;
     private String displayId;
+    /** The kernel refused a display or an update: progress goes on as plain lines on standard output. */
+    private boolean plainLines;
     private long done;
     private String extra;
     private long shownNanos = startNanos;
@@ -55,14 +59,7 @@ public final class Progress implements AutoCloseable {
         }
         Optional<NotebookKernel> kernel = NotebookKernel.current();
         if (kernel.isPresent()) {
-            Progress p = new Progress(Mode.NOTEBOOK, task, total, unit, null, kernel.get());
-            try {
-                p.displayId = kernel.get().display(p.bundle(false));
-                return p;
-            } catch (ReflectiveOperationException e) {
-                // a kernel whose display API differs: plain lines, which show() writes to standard output
-                return p;
-            }
+            return new Progress(Mode.NOTEBOOK, task, total, unit, null, kernel.get());
         }
         if (System.console() != null) {
             return new Progress(Mode.TERMINAL, task, total, unit, new ProgressBarBuilder().setTaskName(task).setInitialMax(total)
@@ -85,8 +82,15 @@ public final class Progress implements AutoCloseable {
                     bar.setExtraMessage(extra);
                 }
             }
-            case NOTEBOOK, LINES -> {
-                if (System.nanoTime() - shownNanos >= (displayId != null ? NOTEBOOK_INTERVAL_NANOS : LINE_INTERVAL_NANOS)) {
+            case NOTEBOOK -> {
+                long now = System.nanoTime();
+                if (displayId == null && !plainLines ? now - startNanos >= NOTEBOOK_SHOW_AFTER_NANOS
+                        : now - shownNanos >= (plainLines ? LINE_INTERVAL_NANOS : NOTEBOOK_INTERVAL_NANOS)) {
+                    show(false);
+                }
+            }
+            case LINES -> {
+                if (System.nanoTime() - shownNanos >= LINE_INTERVAL_NANOS) {
                     show(false);
                 }
             }
@@ -99,7 +103,13 @@ public final class Progress implements AutoCloseable {
     public synchronized void close() {
         switch (mode) {
             case TERMINAL -> bar.close();
-            case NOTEBOOK, LINES -> show(true);
+            case NOTEBOOK -> {
+                // work too short for a bar shows nothing: its caller's summary line says what was done
+                if (displayId != null || plainLines) {
+                    show(true);
+                }
+            }
+            case LINES -> show(true);
             case QUIET -> {
             }
         }
@@ -108,13 +118,17 @@ public final class Progress implements AutoCloseable {
     private void show(boolean finished) {
         shownNanos = System.nanoTime();
         if (mode == Mode.NOTEBOOK) {
-            if (displayId != null) {
+            if (!plainLines) {
                 try {
-                    kernel.update(displayId, bundle(finished));
+                    if (displayId == null) {
+                        displayId = kernel.display(bundle(finished));
+                    } else {
+                        kernel.update(displayId, bundle(finished));
+                    }
                     return;
                 } catch (ReflectiveOperationException | RuntimeException e) {
-                    // the kernel no longer takes updates (its cell ended): a plain line says the same
-                    displayId = null;
+                    // a kernel whose display API differs, or that no longer takes updates (its cell ended)
+                    plainLines = true;
                 }
             }
             System.out.println(line(finished));
