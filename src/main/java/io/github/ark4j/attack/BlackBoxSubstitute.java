@@ -1,7 +1,7 @@
 package io.github.ark4j.attack;
 
 import io.github.ark4j.data.LabeledImages;
-import io.github.ark4j.eval.Accuracy;
+import io.github.ark4j.model.Accuracy;
 import io.github.ark4j.model.Architecture;
 import io.github.ark4j.model.Classifier;
 import io.github.ark4j.model.NetworkClassifier;

@@ -3,7 +3,7 @@ package io.github.ark4j.cli;
 import io.github.ark4j.data.DataDirectory;
 import io.github.ark4j.data.Cifar10;
 import io.github.ark4j.data.LabeledImages;
-import io.github.ark4j.eval.Accuracy;
+import io.github.ark4j.model.Accuracy;
 import io.github.ark4j.eval.AttackBenchmark;
 import io.github.ark4j.eval.EngineBenchmark;
 import io.github.ark4j.detect.ModelMutation;

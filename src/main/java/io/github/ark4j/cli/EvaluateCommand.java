@@ -1,7 +1,8 @@
 package io.github.ark4j.cli;
 
-import io.github.ark4j.data.Datasets;
-import io.github.ark4j.eval.Accuracy;
+import io.github.ark4j.data.LabeledImages;
+import io.github.ark4j.experiment.Dataset;
+import io.github.ark4j.model.Accuracy;
 import io.github.ark4j.model.ModelFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -20,8 +21,8 @@ final class EvaluateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ModelFile.Loaded m = ModelFile.load(modelFile);
         System.out.println("model: " + modelFile + "\n  " + m.info());
-        Datasets.Splits data = Datasets.forArchitecture(m.info().architecture());
-        System.out.printf(Locale.ROOT, "test accuracy %.2f%% on %s%n", 100 * Accuracy.of(m.classifier(), data.test()), data.test().name());
+        LabeledImages test = Dataset.of(m.info().architecture()).load(false);
+        System.out.printf(Locale.ROOT, "test accuracy %.2f%% on %s%n", 100 * Accuracy.of(m.classifier(), test), test.name());
         return 0;
     }
 }

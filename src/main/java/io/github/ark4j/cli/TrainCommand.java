@@ -1,7 +1,8 @@
 package io.github.ark4j.cli;
 
 import io.github.ark4j.data.DataDirectory;
-import io.github.ark4j.data.Datasets;
+import io.github.ark4j.data.LabeledImages;
+import io.github.ark4j.experiment.Dataset;
 import io.github.ark4j.model.Architecture;
 import io.github.ark4j.model.ModelCache;
 import io.github.ark4j.model.ModelFile;
@@ -63,20 +64,21 @@ final class TrainCommand implements Callable<Integer> {
         }
         TrainingConfig config = b.build();
         System.err.println("ark4j: data from " + DataDirectory.describe());
-        Datasets.Splits data = Datasets.forArchitecture(arch);
+        Dataset dataset = Dataset.of(arch);
+        LabeledImages train = dataset.load(true), test = dataset.load(false);
         ModelFile.Loaded result;
         long t0 = System.nanoTime();
         if (out == null) {
-            result = ModelCache.standard().getOrTrain(config, data.train(), data.test());
+            result = ModelCache.standard().getOrTrain(config, train, test);
         } else {
             Path ckpt = out.resolveSibling(out.getFileName() + ".checkpoint");
-            Trainer.Result r = new Trainer(config).checkpoint(ckpt).train(data.train(), data.test());
+            Trainer.Result r = new Trainer(config).checkpoint(ckpt).train(train, test);
             ModelFile.save(r.network(), r.info(), out);
             Files.deleteIfExists(ckpt);
             result = new ModelFile.Loaded(r.network(), r.info());
         }
         System.out.printf(Locale.ROOT, "%s trained on %s: test accuracy %.2f%% on %s (%.1f min)%n", arch.cliName(),
-                data.train().name(), 100 * result.info().testAccuracy(), data.test().name(), (System.nanoTime() - t0) / 6e10);
+                train.name(), 100 * result.info().testAccuracy(), test.name(), (System.nanoTime() - t0) / 6e10);
         return 0;
     }
 }

@@ -1,7 +1,7 @@
 package io.github.ark4j.detect;
 
 import io.github.ark4j.engine.FastConvolution;
-import io.github.ark4j.eval.Accuracy;
+import io.github.ark4j.model.Accuracy;
 import io.github.ark4j.model.NetworkClassifier;
 import io.github.ark4j.model.Tensors;
 import org.bytedeco.javacpp.Pointer;

@@ -8,6 +8,7 @@ import io.github.ark4j.detect.MutantSet;
 import io.github.ark4j.detect.Mutants;
 import io.github.ark4j.detect.MutationDetector;
 import io.github.ark4j.detect.Sprt;
+import io.github.ark4j.model.Accuracy;
 import io.github.ark4j.model.NetworkClassifier;
 import io.github.ark4j.util.Progress;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -32,6 +32,11 @@ public enum Dataset {
         return papernot;
     }
 
+    /** The dataset an architecture is trained on: CIFAR-10 for the Papernot CIFAR-10 net, MNIST for the others. */
+    public static Dataset of(Architecture a) {
+        return a == CIFAR10.papernot ? CIFAR10 : MNIST;
+    }
+
     /** The training or test split from the configured data root ({@link DataDirectory#resolve()}). */
     public LabeledImages load(boolean train) throws DataFormatException {
         return this == MNIST ? Mnist.load(train ? Mnist.Split.TRAIN : Mnist.Split.TEST)

@@ -4,7 +4,7 @@ import io.github.ark4j.attack.AttackResult;
 import io.github.ark4j.attack.Jsma;
 import io.github.ark4j.data.LabeledImages;
 import io.github.ark4j.defense.DistillationMetrics;
-import io.github.ark4j.eval.Accuracy;
+import io.github.ark4j.model.Accuracy;
 import io.github.ark4j.model.Classifier;
 import io.github.ark4j.util.Progress;
 import io.github.ark4j.viz.Charts;

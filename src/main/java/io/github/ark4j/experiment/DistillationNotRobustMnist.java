@@ -5,7 +5,7 @@ import io.github.ark4j.attack.CarliniWagnerL2;
 import io.github.ark4j.attack.Fgsm;
 import io.github.ark4j.attack.Jsma;
 import io.github.ark4j.data.LabeledImages;
-import io.github.ark4j.eval.Accuracy;
+import io.github.ark4j.model.Accuracy;
 import io.github.ark4j.model.Classifier;
 import io.github.ark4j.util.Progress;
 import io.github.ark4j.viz.Charts;

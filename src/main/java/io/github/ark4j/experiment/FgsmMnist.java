@@ -4,7 +4,7 @@ import io.github.ark4j.attack.AttackResult;
 import io.github.ark4j.attack.Fgsm;
 import io.github.ark4j.attack.Pgd;
 import io.github.ark4j.data.LabeledImages;
-import io.github.ark4j.eval.Accuracy;
+import io.github.ark4j.model.Accuracy;
 import io.github.ark4j.model.Classifier;
 import io.github.ark4j.viz.Images;
 import org.knowm.xchart.internal.chartpart.Chart;

@@ -3,7 +3,7 @@ package io.github.ark4j.experiment;
 import io.github.ark4j.attack.AttackResult;
 import io.github.ark4j.attack.Jsma;
 import io.github.ark4j.data.LabeledImages;
-import io.github.ark4j.eval.Accuracy;
+import io.github.ark4j.model.Accuracy;
 import io.github.ark4j.model.Classifier;
 import io.github.ark4j.viz.Images;
 import org.nd4j.linalg.indexing.NDArrayIndex;

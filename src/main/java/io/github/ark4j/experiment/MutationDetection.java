@@ -14,7 +14,7 @@ import io.github.ark4j.detect.MutantSet;
 import io.github.ark4j.detect.MutationDetector;
 import io.github.ark4j.detect.Mutants;
 import io.github.ark4j.detect.Roc;
-import io.github.ark4j.eval.Accuracy;
+import io.github.ark4j.model.Accuracy;
 import io.github.ark4j.model.NetworkClassifier;
 import io.github.ark4j.model.ModelCache;
 import io.github.ark4j.util.Progress;

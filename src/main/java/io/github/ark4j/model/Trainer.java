@@ -3,7 +3,6 @@ package io.github.ark4j.model;
 import io.github.ark4j.data.LabeledImages;
 import io.github.ark4j.data.ShuffledBatches;
 import io.github.ark4j.engine.FastConvolution;
-import io.github.ark4j.eval.Accuracy;
 import io.github.ark4j.util.Progress;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;

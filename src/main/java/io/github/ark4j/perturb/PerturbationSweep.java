@@ -1,7 +1,7 @@
 package io.github.ark4j.perturb;
 
 import io.github.ark4j.data.LabeledImages;
-import io.github.ark4j.eval.Accuracy;
+import io.github.ark4j.model.Accuracy;
 import io.github.ark4j.model.Classifier;
 import io.github.ark4j.util.Progress;
 import io.github.ark4j.viz.Charts;

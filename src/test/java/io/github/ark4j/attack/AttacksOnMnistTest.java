@@ -47,7 +47,7 @@ class AttacksOnMnistTest {
     void fgsmAtEpsilon03RemovesMostOfTheAccuracy() {
         LabeledImages d = test.first(300);
         AttackResult r = Fgsm.builder().epsilon(0.3).build().run(model, d.features(), d.labels());
-        double clean = io.github.ark4j.eval.Accuracy.of(model, d);
+        double clean = io.github.ark4j.model.Accuracy.of(model, d);
         assertTrue(clean > 0.95, "clean accuracy " + clean);
         assertTrue(r.adversarialAccuracy(d.labels()) < 0.30, "accuracy under FGSM " + r.adversarialAccuracy(d.labels()));
         for (double li : r.linf()) {

@@ -48,7 +48,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * repository's files stay as they are), run with Run › Run All Cells until the kernel is idle, and the page is
  * checked for what a student sees: no cell shows an error or red output, figures are rendered images, tables HTML,
  * progress bars finished, and the kernel named in the toolbar is ark4j's, chosen without asking. Screenshots go to
- * {@code target/jupyterlab/}. Needs JupyterLab (the {@code jupyter} on the PATH), the ark4j kernelspec and Debian's
+ * {@code target/jupyterlab/}: each notebook
+ * when it finished, and its first figure. Needs JupyterLab (the {@code jupyter} on the PATH), the ark4j kernelspec and Debian's
  * {@code chromium} and {@code chromium-driver}; skipped without them unless ARK4J_REQUIRE_BROWSER is set, as in CI.
  */
 @Tag("kernel")
@@ -179,7 +180,10 @@ class JupyterLabIT {
             }
             assertFalse(browser.findElements(By.cssSelector(panel + " .jp-OutputArea-output[data-mime-type='text/html'] table")).isEmpty(),
                     notebook + " shows no HTML table");
-            assertTrue(kernelName().contains("Java (ark4j)"), "kernel shown: " + kernelName());
+            assertTrue(kernelName().contains("Java (ark4j)") && status().contains("Java (ark4j)"),
+                    "kernel shown in the toolbar: " + kernelName() + "; in the status bar: " + status());
+            ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'center'});", images.get(0));
+            screenshot(shot + "-figure");
         } finally {
             screenshot(shot);
         }

@@ -5,7 +5,7 @@ import io.github.ark4j.attack.Fgsm;
 import io.github.ark4j.attack.Jsma;
 import io.github.ark4j.data.LabeledImages;
 import io.github.ark4j.data.Mnist;
-import io.github.ark4j.eval.Accuracy;
+import io.github.ark4j.model.Accuracy;
 import io.github.ark4j.model.Architecture;
 import io.github.ark4j.model.ModelCache;
 import io.github.ark4j.model.NetworkClassifier;

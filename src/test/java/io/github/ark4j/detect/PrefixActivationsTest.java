@@ -2,7 +2,7 @@ package io.github.ark4j.detect;
 
 import io.github.ark4j.data.LabeledImages;
 import io.github.ark4j.data.Mnist;
-import io.github.ark4j.eval.Accuracy;
+import io.github.ark4j.model.Accuracy;
 import io.github.ark4j.model.Architecture;
 import io.github.ark4j.model.NetworkClassifier;
 import io.github.ark4j.model.TrainingConfig;

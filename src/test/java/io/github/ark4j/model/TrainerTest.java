@@ -2,7 +2,6 @@ package io.github.ark4j.model;
 
 import io.github.ark4j.data.LabeledImages;
 import io.github.ark4j.data.Mnist;
-import io.github.ark4j.eval.Accuracy;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,6 @@
-package io.github.ark4j.eval;
+package io.github.ark4j.model;
 
 import io.github.ark4j.data.LabeledImages;
-import io.github.ark4j.model.Classifier;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
