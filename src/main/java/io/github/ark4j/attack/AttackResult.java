@@ -5,10 +5,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
-import tech.tablesaw.api.DoubleColumn;
-import tech.tablesaw.api.IntColumn;
-import tech.tablesaw.api.StringColumn;
-import tech.tablesaw.api.Table;
 
 import java.util.Arrays;
 import java.util.List;
@@ -102,40 +98,22 @@ public record AttackResult(String attack, INDArray adversarial, boolean[] succes
         return mean(select(l2));
     }
 
-    /** Per-sample table: success, predictions, distortions, iterations. */
-    public Table perSample() {
-        IntColumn idx = IntColumn.create("sample");
-        for (int i = 0; i < size(); i++) {
-            idx.append(i);
-        }
-        IntColumn ok = IntColumn.create("success");
-        for (boolean s : success) {
-            ok.append(s ? 1 : 0);
-        }
-        return Table.create(attack, idx, ok, IntColumn.create("before", before), IntColumn.create("after", after),
-                DoubleColumn.create("L0", l0), DoubleColumn.create("L2", l2), DoubleColumn.create("Linf", linf),
-                IntColumn.create("iterations", iterations));
-    }
-
     /**
-     * One-row summary: success rate over the correctly classified inputs, mean and median distortions over the
+     * One attack's summary: success rate over the correctly classified inputs, mean and median distortions over the
      * successful ones, mean iterations, milliseconds per sample.
      */
-    public Table summary(int[] labels) {
+    public record Summary(String attack, int samples, double successRate, double meanL0, double meanL0Share,
+                          double meanL2, double medianL2, double meanLinf, double meanIterations, double msPerSample) {
+    }
+
+    /** This result's {@link Summary}; {@code labels} are the inputs' true classes. */
+    public Summary summary(int[] labels) {
         double[] sl0 = select(l0);
         double[] sl2 = select(l2);
         double[] sli = select(linf);
-        return Table.create(attack,
-                StringColumn.create("attack", new String[]{attack}),
-                IntColumn.create("samples", new int[]{size()}),
-                DoubleColumn.create("success rate", new double[]{successRate(labels)}),
-                DoubleColumn.create("mean L0", new double[]{mean(sl0)}),
-                DoubleColumn.create("mean L0 share", new double[]{mean(sl0) / adversarial.reshape(size(), -1).size(1)}),
-                DoubleColumn.create("mean L2", new double[]{meanSuccessfulL2()}),
-                DoubleColumn.create("median L2", new double[]{Stats.median(sl2)}),
-                DoubleColumn.create("mean Linf", new double[]{mean(sli)}),
-                DoubleColumn.create("mean iterations", new double[]{Arrays.stream(iterations).average().orElse(Double.NaN)}),
-                DoubleColumn.create("ms per sample", new double[]{1000 * seconds / size()}));
+        return new Summary(attack, size(), successRate(labels), mean(sl0), mean(sl0) / adversarial.reshape(size(), -1).size(1),
+                meanSuccessfulL2(), Stats.median(sl2), mean(sli), Arrays.stream(iterations).average().orElse(Double.NaN),
+                1000 * seconds / size());
     }
 
     private double[] select(double[] v) {

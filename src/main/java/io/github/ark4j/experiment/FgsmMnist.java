@@ -7,6 +7,7 @@ import io.github.ark4j.data.LabeledImages;
 import io.github.ark4j.model.Accuracy;
 import io.github.ark4j.model.Classifier;
 import io.github.ark4j.viz.Images;
+import io.github.ark4j.viz.Tables;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -19,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Gradient attacks on the Papernot MNIST net (notebook 01): the clean accuracy of the net against PAPERS.md [1],
@@ -49,17 +51,12 @@ public final class FgsmMnist implements Experiment {
         AttackResult exact = Fgsm.builder().epsilon(0.3).exactDirection(true).build().run(model, test.features(), test.labels());
 
         LabeledImages attacked = test.first(profile.attackSamples());
-        List<Table> summaries = new ArrayList<>();
         AttackResult bim = Pgd.bim().build().run(model, attacked.features(), attacked.labels());
         AttackResult pgd = Pgd.builder().build().run(model, attacked.features(), attacked.labels());
         AttackResult fgsm = Fgsm.builder().epsilon(0.3).build().run(model, attacked.features(), attacked.labels());
         AttackResult fgsmExact = Fgsm.builder().epsilon(0.3).exactDirection(true).build().run(model, attacked.features(), attacked.labels());
-        for (AttackResult r : List.of(fgsm, fgsmExact, bim, pgd)) {
-            summaries.add(r.summary(attacked.labels()));
-        }
-        Table summary = summaries.get(0).copy();
-        summaries.subList(1, summaries.size()).forEach(summary::append);
-        summary.setName("attacks at eps 0.3 on " + attacked.size() + " test images");
+        Table summary = Tables.attackSummaries("attacks at eps 0.3 on " + attacked.size() + " test images",
+                Stream.of(fgsm, fgsmExact, bim, pgd).map(r -> r.summary(attacked.labels())).toList());
 
         List<Claim> claims = List.of(
                 Claim.shareAtLeast("clean test accuracy", "99.51% (−1.0 point)", clean, 0.9851),

@@ -4,6 +4,7 @@ import io.github.ark4j.attack.AttackResult;
 import io.github.ark4j.attack.Jsma;
 import io.github.ark4j.data.LabeledImages;
 import io.github.ark4j.model.Classifier;
+import io.github.ark4j.viz.Tables;
 import org.knowm.xchart.internal.chartpart.Chart;
 import tech.tablesaw.api.Table;
 
@@ -41,10 +42,8 @@ public final class JsmaMnist implements Experiment {
         JsmaGrid.Result gridF = JsmaGrid.run(model, seeds, jsmaF);
         AttackResult f = jsmaF.run(model, seeds.features(), seeds.labels(), Jsma.randomTargets(seeds.labels(), 10, 1));
 
-        Table summary = grid.attack().summary(grid.sources()).copy();
-        summary.append(gridF.attack().summary(gridF.sources()));
-        summary.append(f.summary(seeds.labels()));
-        summary.setName("JSMA-Z and JSMA-F over all pairs, JSMA-F with random targets, " + seeds.size() + " seeds");
+        Table summary = Tables.attackSummaries("JSMA-Z and JSMA-F over all pairs, JSMA-F with random targets, " + seeds.size() + " seeds",
+                List.of(grid.attack().summary(grid.sources()), gridF.attack().summary(gridF.sources()), f.summary(seeds.labels())));
         List<Claim> claims = List.of(
                 Claim.shareAtLeast("JSMA-Z success, all source-target pairs", "97% (issue target ≥ 90%)", grid.successRate(), 0.90),
                 Claim.shareAtMost("JSMA-Z features changed (share of 784, successful attacks)", "4.02% (issue target ≤ 6%)", grid.meanShareChanged(), 0.06),

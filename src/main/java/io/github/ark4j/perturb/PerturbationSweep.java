@@ -4,21 +4,18 @@ import io.github.ark4j.data.LabeledImages;
 import io.github.ark4j.model.Accuracy;
 import io.github.ark4j.model.Classifier;
 import io.github.ark4j.util.Progress;
-import io.github.ark4j.viz.Charts;
-import org.knowm.xchart.XYChart;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import tech.tablesaw.api.DoubleColumn;
-import tech.tablesaw.api.StringColumn;
-import tech.tablesaw.api.Table;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
  * Accuracy of a classifier under each natural perturbation as a function of its severity, batch by batch over a
- * labelled set: a table (perturbation, unit, severity, accuracy) and one chart per perturbation.
+ * labelled set ({@code viz.Tables.perturbationSweep} and {@code viz.Charts.perturbationSweep} show it).
  */
 public final class PerturbationSweep {
     private final Map<NaturalPerturbation, double[]> severities;
@@ -48,26 +45,24 @@ public final class PerturbationSweep {
         return new PerturbationSweep(new LinkedHashMap<>(severities), seed);
     }
 
-    /** Accuracy of {@code model} on {@code data} under every (perturbation, severity). */
-    public Table run(Classifier model, LabeledImages data) {
-        StringColumn name = StringColumn.create("perturbation");
-        StringColumn unit = StringColumn.create("unit");
-        DoubleColumn severity = DoubleColumn.create("severity");
-        DoubleColumn accuracy = DoubleColumn.create("accuracy");
+    /** The accuracy under one perturbation at one severity. */
+    public record Point(NaturalPerturbation perturbation, double severity, double accuracy) {
+    }
+
+    /** Accuracy of {@code model} on {@code data} under every (perturbation, severity), in the sweep's order. */
+    public List<Point> run(Classifier model, LabeledImages data) {
+        List<Point> points = new ArrayList<>();
         int total = severities.values().stream().mapToInt(v -> v.length).sum();
         try (Progress p = Progress.start("natural perturbations", total, "settings")) {
             for (Map.Entry<NaturalPerturbation, double[]> e : severities.entrySet()) {
                 for (double s : e.getValue()) {
                     double acc = accuracy(model, data, e.getKey(), s);
-                    name.append(e.getKey().name());
-                    unit.append(e.getKey().unit());
-                    severity.append(s);
-                    accuracy.append(acc);
+                    points.add(new Point(e.getKey(), s, acc));
                     p.step(1, String.format(Locale.ROOT, " %s acc %.3f", e.getKey().describe(s), acc));
                 }
             }
         }
-        return Table.create("accuracy under natural perturbations (" + data.size() + " images)", name, unit, severity, accuracy);
+        return points;
     }
 
     /** Accuracy under one perturbation at one severity, in batches of {@link Accuracy#BATCH}. */
@@ -85,25 +80,5 @@ public final class PerturbationSweep {
             }
         }
         return correct / (double) n;
-    }
-
-    /** One chart per perturbation: accuracy vs severity, with the unperturbed accuracy as a dashed line. */
-    public static Map<String, XYChart> charts(Table sweep, double cleanAccuracy) {
-        Map<String, XYChart> charts = new LinkedHashMap<>();
-        for (String p : new java.util.LinkedHashSet<>(sweep.stringColumn("perturbation").asList())) { // in sweep order
-            Table t = sweep.where(sweep.stringColumn("perturbation").isEqualTo(p));
-            String unit = t.stringColumn("unit").get(0);
-            XYChart c = Charts.line(p.toLowerCase(Locale.ROOT).replace('_', ' '), unit, "accuracy");
-            double[] xs = t.doubleColumn("severity").asDoubleArray();
-            c.addSeries("accuracy", xs, t.doubleColumn("accuracy").asDoubleArray());
-            double lo = java.util.Arrays.stream(xs).min().orElse(0);
-            double hi = java.util.Arrays.stream(xs).max().orElse(1);
-            org.knowm.xchart.XYSeries clean = c.addSeries("clean", new double[]{lo, hi}, new double[]{cleanAccuracy, cleanAccuracy});
-            clean.setLineStyle(org.knowm.xchart.style.lines.SeriesLines.DASH_DASH);
-            clean.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
-            c.getStyler().setYAxisMin(0.0).setYAxisMax(1.0);
-            charts.put(p, c);
-        }
-        return charts;
     }
 }

@@ -1,18 +1,26 @@
 package io.github.ark4j.viz;
 
+import io.github.ark4j.perturb.NaturalPerturbation;
+import io.github.ark4j.perturb.PerturbationSweep;
 import io.github.ark4j.util.AtomicFiles;
-
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.lines.SeriesLines;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /** The few chart shapes the experiments draw, with one look, and PNG files written atomically. */
 public final class Charts {
@@ -35,6 +43,28 @@ public final class Charts {
         c.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         c.addSeries(series, categories, values);
         return c;
+    }
+
+    /**
+     * One chart per perturbation of a sweep, in the sweep's order: accuracy against severity, with the unperturbed
+     * accuracy as a dashed line.
+     */
+    public static Map<NaturalPerturbation, XYChart> perturbationSweep(List<PerturbationSweep.Point> points, double cleanAccuracy) {
+        Map<NaturalPerturbation, XYChart> charts = new LinkedHashMap<>();
+        for (NaturalPerturbation p : points.stream().map(PerturbationSweep.Point::perturbation).distinct().toList()) {
+            double[] xs = points.stream().filter(q -> q.perturbation() == p).mapToDouble(PerturbationSweep.Point::severity).toArray();
+            double[] ys = points.stream().filter(q -> q.perturbation() == p).mapToDouble(PerturbationSweep.Point::accuracy).toArray();
+            XYChart c = line(p.name().toLowerCase(Locale.ROOT).replace('_', ' '), p.unit(), "accuracy");
+            c.addSeries("accuracy", xs, ys);
+            double lo = Arrays.stream(xs).min().orElse(0);
+            double hi = Arrays.stream(xs).max().orElse(1);
+            XYSeries clean = c.addSeries("clean", new double[]{lo, hi}, new double[]{cleanAccuracy, cleanAccuracy});
+            clean.setLineStyle(SeriesLines.DASH_DASH);
+            clean.setMarker(SeriesMarkers.NONE);
+            c.getStyler().setYAxisMin(0.0).setYAxisMax(1.0);
+            charts.put(p, c);
+        }
+        return charts;
     }
 
     /** Writes the chart as PNG to a temporary file and moves it into place. */

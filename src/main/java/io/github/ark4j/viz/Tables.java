@@ -1,18 +1,59 @@
 package io.github.ark4j.viz;
 
+import io.github.ark4j.attack.AttackResult;
+import io.github.ark4j.perturb.PerturbationSweep;
 import io.github.ark4j.util.AtomicFiles;
+import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.NumberColumn;
+import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
-/** Tablesaw tables as HTML (tablesaw-core has no HTML writer) and as CSV files written atomically. */
+/**
+ * Tablesaw tables as HTML (tablesaw-core has no HTML writer) and as CSV files written atomically, and the library's
+ * results (plain records) as tables.
+ */
 public final class Tables {
     private Tables() {
+    }
+
+    /** One row per attack summary, under the caption {@code name}. */
+    public static Table attackSummaries(String name, List<AttackResult.Summary> rows) {
+        Table t = Table.create(name, StringColumn.create("attack"), IntColumn.create("samples"),
+                DoubleColumn.create("success rate"), DoubleColumn.create("mean L0"), DoubleColumn.create("mean L0 share"),
+                DoubleColumn.create("mean L2"), DoubleColumn.create("median L2"), DoubleColumn.create("mean Linf"),
+                DoubleColumn.create("mean iterations"), DoubleColumn.create("ms per sample"));
+        for (AttackResult.Summary r : rows) {
+            t.stringColumn(0).append(r.attack());
+            t.intColumn(1).append(r.samples());
+            double[] values = {r.successRate(), r.meanL0(), r.meanL0Share(), r.meanL2(), r.medianL2(), r.meanLinf(),
+                    r.meanIterations(), r.msPerSample()};
+            for (int i = 0; i < values.length; i++) {
+                t.doubleColumn(2 + i).append(values[i]);
+            }
+        }
+        return t;
+    }
+
+    /** The sweep's points (perturbation, unit, severity, accuracy) on {@code images} images. */
+    public static Table perturbationSweep(List<PerturbationSweep.Point> points, int images) {
+        StringColumn name = StringColumn.create("perturbation");
+        StringColumn unit = StringColumn.create("unit");
+        DoubleColumn severity = DoubleColumn.create("severity");
+        DoubleColumn accuracy = DoubleColumn.create("accuracy");
+        for (PerturbationSweep.Point p : points) {
+            name.append(p.perturbation().name());
+            unit.append(p.perturbation().unit());
+            severity.append(p.severity());
+            accuracy.append(p.accuracy());
+        }
+        return Table.create("accuracy under natural perturbations (" + images + " images)", name, unit, severity, accuracy);
     }
 
     public static String html(Table t, int maxRows) {
