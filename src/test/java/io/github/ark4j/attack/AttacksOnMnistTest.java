@@ -8,6 +8,7 @@ import io.github.ark4j.model.ModelCache;
 import io.github.ark4j.model.NetworkClassifier;
 import io.github.ark4j.model.TrainingConfig;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * direction), and over all 900 source-target pairs of 100 seeds JSMA-Z reaches 84.4% at 6.67% of the pixels (paper:
  * 97%, 4.02%) while JSMA-F reaches 95.3% at 5.32%.
  */
+@Tag("slow")
 class AttacksOnMnistTest {
     static NetworkClassifier model;
     static LabeledImages test;

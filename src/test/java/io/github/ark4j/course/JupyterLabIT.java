@@ -167,11 +167,14 @@ class JupyterLabIT {
             By runAll = By.xpath("//li[contains(@class,'lm-Menu-item')][.//div[normalize-space(text())='Run All Cells']]");
             waitFor(Duration.ofSeconds(30), "the Run menu", () -> browser.findElements(runAll).stream().anyMatch(WebElement::isDisplayed));
             browser.findElements(runAll).stream().filter(WebElement::isDisplayed).findFirst().orElseThrow().click();
-            waitFor(NOTEBOOK_LIMIT, notebook + " to finish", () -> executedCells(panel) == codeCells && status().contains("Idle"));
+            By redOutputs = By.cssSelector(panel + " .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']");
+            // a cell that fails stops Run All, so its error (shown like stderr) ends the wait as well
+            waitFor(NOTEBOOK_LIMIT, notebook + " to finish", () -> status().contains("Idle")
+                    && (executedCells(panel) == codeCells || !browser.findElements(redOutputs).isEmpty()));
 
-            List<WebElement> red = browser.findElements(By.cssSelector(panel + " .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"));
+            List<WebElement> red = browser.findElements(redOutputs);
             assertTrue(red.isEmpty(), notebook + ": " + red.size() + " outputs shown as errors, first: "
-                    + (red.isEmpty() ? "" : red.get(0).getText()));
+                    + (red.isEmpty() ? "" : red.get(0).getAttribute("textContent")));
             List<WebElement> images = browser.findElements(By.cssSelector(panel + " .jp-OutputArea-output[data-mime-type='image/png'] img"));
             assertFalse(images.isEmpty(), notebook + " shows no figure");
             for (WebElement img : images) {
@@ -196,14 +199,14 @@ class JupyterLabIT {
         new Actions(browser).doubleClick(browser.findElements(item).stream().filter(WebElement::isDisplayed).findFirst().orElseThrow()).perform();
     }
 
+    /**
+     * Code cells whose prompt shows an execution count. Read from the DOM's text, not as rendered: JupyterLab skips
+     * rendering cells outside the viewport (content-visibility), and rendered text of those is empty.
+     */
     private static int executedCells(String panel) {
-        int n = 0;
-        for (WebElement p : browser.findElements(By.cssSelector(panel + " .jp-CodeCell .jp-InputPrompt"))) {
-            if (p.getText().matches("\\[\\d+]:")) {
-                n++;
-            }
-        }
-        return n;
+        Object n = ((JavascriptExecutor) browser).executeScript("return Array.from(document.querySelectorAll(arguments[0]))"
+                + ".filter(e => /^\\[\\d+\\]:$/.test(e.textContent.trim())).length;", panel + " .jp-CodeCell .jp-InputPrompt");
+        return ((Number) n).intValue();
     }
 
     private static String kernelName() {

@@ -7,6 +7,7 @@ import io.github.ark4j.model.Architecture;
 import io.github.ark4j.model.Classifier;
 import io.github.ark4j.model.ModelCache;
 import io.github.ark4j.model.TrainingConfig;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -19,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * training images, 8 epochs per model, a student distilled at T = 100 and deployed at T = 1 keeps its accuracy while
  * JSMA-F stops working, its gradients vanish and the perturbation JSMA-F would need grows.
  */
+@Tag("slow")
 class DistillationTrendTest {
     @Test
     void distillationAtT100MasksTheGradientsJsmaFFollows() throws IOException {
