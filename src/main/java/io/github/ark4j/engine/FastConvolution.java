@@ -418,8 +418,7 @@ public final class FastConvolution implements ConvolutionHelper {
     /**
      * The array itself when its elements lie one after the other in c order — views at an offset included, such as the
      * layers' parameter views and their own output buffers ({@link #ownOutput}) — else a c-order copy. Copying every
-     * view (as before) cost two activation-sized and eight weight copies per forward-and-backward pass of the
-     * MNIST net.
+     * view would cost two activation-sized and eight weight copies per forward-and-backward pass of the MNIST net.
      */
     private static INDArray contiguous(INDArray a) {
         return a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a) ? a : a.dup('c');

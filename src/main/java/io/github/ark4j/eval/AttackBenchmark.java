@@ -31,9 +31,9 @@ import java.util.function.Supplier;
  * CIFAR-10: on the first {@value #JSMA_CIFAR_SAMPLES} images) until {@value #WARMUP_SECONDS} s have passed (at least
  * once), untimed, and then again until as long has passed (at least once), timed: the median of the timed runs gives
  * the adversarial examples per second of a process that attacks many batches. The first run's time is reported
- * beside it. The first runs are slower (MNIST JSMA-F on the AMD machine: 29.9, 23.7,
- * 23.2, then 19.3–20.4 ms per image over six runs in one process, with 103k, 18k, 5k, then 13k–44k page faults): the
- * JIT compiles the attacks' Java code (the pair search), and freed native buffers are reused instead of fresh pages.
+ * beside it. The first runs are slower (MNIST JSMA-F: about 1.5x the steady time per image in the
+ * first run, with several times the page faults): the JIT compiles the attacks' Java code (the pair search), and
+ * freed native buffers are reused instead of fresh pages.
  */
 public final class AttackBenchmark {
     public static final String HEADER = "| dataset | attack | samples | success | mean L2 (successful) | ms / sample | adversarial examples / s "
