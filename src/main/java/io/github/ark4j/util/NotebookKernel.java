@@ -15,7 +15,7 @@ import java.util.UUID;
 public final class NotebookKernel {
 
     /** The kernels the kit can talk to. */
-    public enum Kind {RAPAIO, IJAVA, JJAVA}
+    private enum Kind {RAPAIO, IJAVA, JJAVA}
 
     private static final String IJAVA_DATA = "io.github.spencerpark.jupyter.kernel.display.DisplayData";
     private static final String JJAVA_DATA = "org.dflib.jjava.jupyter.kernel.display.DisplayData";
@@ -55,10 +55,6 @@ public final class NotebookKernel {
             return Optional.empty();
         }
         return Optional.empty();
-    }
-
-    public Kind kind() {
-        return kind;
     }
 
     /**
