@@ -22,7 +22,7 @@ import java.util.stream.IntStream;
  * multiplied by 10 while the attack fails (binary search, {@code binarySteps} times), and the smallest successful
  * perturbation seen is kept. A run stops early when the loss has not decreased by 0.01% over a tenth of the
  * iterations. The gradient of f is one backward pass on the logits per step for the whole batch. Defaults follow
- * PAPERS.md (9 binary-search steps, Adam lr 0.01, c0 = 10⁻³, κ = 0) with 1,000 iterations per step (the paper allows
+ * docs/papers.md (9 binary-search steps, Adam lr 0.01, c0 = 10⁻³, κ = 0) with 1,000 iterations per step (the paper allows
  * up to 10,000).
  */
 public final class CarliniWagnerL2 implements Attack {

@@ -16,7 +16,7 @@ import java.util.stream.IntStream;
  * l = argmin_{k≠k̂} |f'_k| / ‖w'_k‖₂                                            (eq. 12)
  * r_i = (|f'_l| + 10⁻⁴) / ‖w'_l‖₂² · w'_l                                        (eq. 13 / line 9)</pre>
  * and x_{i+1} = clip(x_0 + (1 + overshoot)·Σ r_i) until the label changes or the iteration limit. The defaults are
- * PAPERS.md's: overshoot 0.02, at most 50 iterations. For an affine classifier the first step lands exactly on the
+ * docs/papers.md's: overshoot 0.02, at most 50 iterations. For an affine classifier the first step lands exactly on the
  * nearest decision boundary, at distance |f'_l|/‖w'_l‖ (eq. 4 for two classes). Untargeted only (the paper's form);
  * one Jacobian (K backward passes) per iteration for the samples still correctly classified.
  */

@@ -12,7 +12,7 @@ import java.util.Locale;
  * ICLR 2015), eq. (3):
  * <pre>x' = clip₍₀,₁₎( x + ε · sign(∇ₓ J(θ, x, y)) )</pre>
  * and its L2 variant x' = x + ε·∇J/‖∇J‖₂. Targeted: x' = x − ε·sign(∇ₓ J(θ, x, t)). One gradient per batch.
- * Default ε = 0.3 (the usual MNIST setting of IBM ART and of PAPERS.md's peer figures).
+ * Default ε = 0.3 (the usual MNIST setting of IBM ART and of docs/papers.md's peer figures).
  */
 public final class Fgsm implements Attack {
     private final double epsilon;

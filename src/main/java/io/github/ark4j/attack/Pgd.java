@@ -15,7 +15,7 @@ import java.util.stream.IntStream;
  * Bengio, "Adversarial Examples in the Physical World", 2016, eq. (1)):
  * <pre>x⁰ = x + U(−ε, ε)  (PGD) or x (BIM);   xᵏ⁺¹ = Π_{B(x,ε) ∩ [0,1]} ( xᵏ + α · sign(∇ₓ J(θ, xᵏ, y)) )</pre>
  * In the L2 ball the step is α·∇J/‖∇J‖₂ and the projection rescales δ to ‖δ‖₂ ≤ ε. Defaults: the MNIST peer
- * setting of PAPERS.md, ε = 0.3, α = 0.01, 40 iterations. Samples that already succeeded leave the batch (their
+ * setting of docs/papers.md, ε = 0.3, α = 0.01, 40 iterations. Samples that already succeeded leave the batch (their
  * adversarial example is final), unless {@code earlyStop(false)}.
  */
 public final class Pgd implements Attack {

@@ -42,7 +42,7 @@ final class BenchCommand implements Callable<Integer> {
     double seconds;
 
     @Option(names = "--peer", paramLabel = "torch_reference.py",
-            description = "Also compare with the PyTorch reference on the same machine (../shared/peer/torch_reference.py): "
+            description = "Also compare with a PyTorch twin of the nets on the same machine (a developer's script, not shipped): "
                     + "agreement of logits, gradients and Jacobian on the same weights, then alternating throughput pairs. "
                     + "Needs the full MNIST files (ARK4J_DATA) and python3 with torch (Debian: python3-torch).")
     Path peer;
@@ -56,7 +56,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--reps", defaultValue = "12", description = "Batches per block for --peer (Jacobian: a quarter; default: ${DEFAULT-VALUE}).")
     int reps;
 
-    @Option(names = "--attacks", description = "Instead of the engine: adversarial examples per second of every attack (PAPERS.md "
+    @Option(names = "--attacks", description = "Instead of the engine: adversarial examples per second of every attack (docs/papers.md "
             + "parameters) on the quick-profile Papernot MNIST net and, when CIFAR-10 is present, a Papernot CIFAR-10 net trained "
             + "2 epochs on 10,000 images (speed only; both from the model cache).")
     boolean attacks;
@@ -72,7 +72,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--attack-samples", defaultValue = "100", description = "Correctly classified test images per attack for --attacks (default: ${DEFAULT-VALUE}).")
     int attackSamples;
 
-    @Option(names = "--mutation", description = "Instead of the engine: mutation-testing detection cost (PAPERS.md [2]) on the quick-profile "
+    @Option(names = "--mutation", description = "Instead of the engine: mutation-testing detection cost (docs/papers.md [2]) on the quick-profile "
             + "MNIST LeNet-5 and, when CIFAR-10 is present, the quick-profile Papernot CIFAR-10 net (or --cifar-model): accepted mutants per "
             + "second per operator, label changes per second from the kept activations and from whole mutants, SPRT inputs per second "
             + "batched and one input at a time (both from the model cache).")

@@ -20,7 +20,7 @@ public final class DataDirectory {
     /**
      * The data root, resolved as described in the class comment; a configured one as an absolute path, because
      * datasets are named after their folder and a training checkpoint resumes only on data of the same name (so
-     * {@code ARK4J_DATA=../shared/data} and {@code /work/shared/data} are the same data).
+     * {@code ARK4J_DATA=../data} and its absolute path are the same data).
      */
     public static Path resolve() {
         String prop = System.getProperty(PROPERTY);

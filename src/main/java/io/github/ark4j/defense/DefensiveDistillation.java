@@ -18,7 +18,7 @@ import java.util.Locale;
 
 /**
  * Defensive distillation (Papernot, McDaniel, Wu, Jha, Swami, "Distillation as a Defense to Adversarial
- * Perturbations against Deep Neural Networks", IEEE S&P 2016, Section IV; PAPERS.md [1]).
+ * Perturbations against Deep Neural Networks", IEEE S&P 2016, Section IV; docs/papers.md [1]).
  * <ol>
  *   <li>Train a teacher F on hard labels with the softmax at temperature T (eq. 5: F_i(X) = e^{z_i/T} / Σ_l e^{z_l/T}).</li>
  *   <li>Soft labels: Y_soft = F(X) at temperature T on the training set.</li>

@@ -15,7 +15,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 import java.util.Arrays;
 
 /**
- * The measurements of Papernot et al. S&P 2016, Section V (PAPERS.md [1]), on a model deployed at T = 1:
+ * The measurements of Papernot et al. S&P 2016, Section V (docs/papers.md [1]), on a model deployed at T = 1:
  * <ul>
  *   <li>JSMA-F success (Section V.B): the probability-based JSMA, θ = +1, γ = 14.5%, one seeded random target per sample;</li>
  *   <li>adversarial gradient amplitude (Section V.C, Fig. 9): the mean |∂F/∂X| of the softmax outputs;</li>

@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
 
 /**
  * The model mutation operators of Wang, Dong, Sun, Wang, Zhang, "Adversarial Sample Detection for Deep Neural Network
- * through Model Mutation Testing" (ICSE 2019, Section III.B, Table I; PAPERS.md [2]), applied to the parameters of a
+ * through Model Mutation Testing" (ICSE 2019, Section III.B, Table I; docs/papers.md [2]), applied to the parameters of a
  * copy of a network, at a mutation rate γ:
  * <ul>
  *   <li>GF, Gaussian fuzzing: ⌈γ·N⌉ of the N weights of the network, each replaced by a draw from the normal

@@ -8,7 +8,7 @@ import java.util.Arrays;
 import java.util.stream.IntStream;
 
 /**
- * The detector of Wang et al. (ICSE 2019, Algorithm 1; PAPERS.md [2]): an input is adversarial when its label
+ * The detector of Wang et al. (ICSE 2019, Algorithm 1; docs/papers.md [2]): an input is adversarial when its label
  * change rate under mutation is significantly above that of normal inputs, decided by {@link Sprt} one mutant at a
  * time. Batched: each mutant labels all still-undecided inputs at once, and decided inputs drop out; an input still
  * undecided after {@code maxMutants} (paper: 500) is declared normal.

@@ -1,7 +1,7 @@
 package io.github.ark4j.detect;
 
 /**
- * Wald's sequential probability ratio test as Wang et al. (ICSE 2019, Section IV.B; PAPERS.md [2]) use it to decide
+ * Wald's sequential probability ratio test as Wang et al. (ICSE 2019, Section IV.B; docs/papers.md [2]) use it to decide
  * whether an input's label change rate exceeds a threshold ρ_h = μ·ρ_nr: H0 "normal" p ≤ p0 = ρ_h − σ against H1
  * "adversarial" p ≥ p1 = ρ_h + σ, σ the indifference half-width. After n mutants with z label changes,
  * <pre>llr = z·ln(p1/p0) + (n − z)·ln((1 − p1)/(1 − p0))</pre>

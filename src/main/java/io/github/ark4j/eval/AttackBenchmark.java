@@ -24,7 +24,7 @@ import java.util.function.Supplier;
 
 /**
  * Adversarial examples per second of every attack on one model and one batch of correctly classified images, at the
- * parameters of PAPERS.md ("usual peer parameters"): MNIST FGSM/BIM/PGD ε 0.3, step 0.01, 40 iterations; CIFAR-10
+ * parameters of docs/papers.md ("usual peer parameters"): MNIST FGSM/BIM/PGD ε 0.3, step 0.01, 40 iterations; CIFAR-10
  * ε 8/255, step 2/255, 10 iterations; JSMA θ +1, γ 14.5%; DeepFool overshoot 0.02, 50 iterations; C&W L2 with a
  * shortened search (6 binary steps × 300 Adam iterations instead of 9 × 1,000, as in the CI test; stated in the
  * row). JSMA and C&W are targeted at a seeded random class per image. Each attack runs on the whole batch (JSMA on

@@ -21,7 +21,7 @@ import java.util.Locale;
 import java.util.stream.IntStream;
 
 /**
- * The cost of mutation-testing detection (Wang et al. ICSE 2019, PAPERS.md [2]) next to the paper's cost model: for
+ * The cost of mutation-testing detection (Wang et al. ICSE 2019, docs/papers.md [2]) next to the paper's cost model: for
  * each model-mutation operator, accepted mutants per second (drawing, mutating and the accuracy filter included), and
  * SPRT detection throughput on normal and FGSM inputs, batched ({@link MutationDetector#detect}: each mutant labels all
  * undecided inputs at once) against one input at a time ({@link MutationDetector#detectOneAtATime}: the authors' way,

@@ -36,7 +36,7 @@ import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 
 /**
- * ark4j against the PyTorch reference ({@code ../shared/peer/torch_reference.py}) on the same machine, in the same
+ * ark4j against the PyTorch reference (a developer's script, not shipped with the kit) on the same machine, in the same
  * run: the Papernot MNIST net with the same weights on both sides, (1) an equivalence check of logits, loss input
  * gradient and logit Jacobian against the reference's {@code dump}, and (2) throughput of training, inference,
  * input gradient (against torch's input-only {@code autograd.grad} and against the {@code loss.backward()} that
@@ -82,7 +82,7 @@ public final class TorchPeer {
      */
     public TorchPeer(String python, Path script, Path mnist, Path work) throws IOException {
         if (!Files.isRegularFile(script)) {
-            throw new IllegalArgumentException("--peer: " + script + " is not a file; expected ../shared/peer/torch_reference.py");
+            throw new IllegalArgumentException("--peer: " + script + " is not a file; expected the PyTorch twin script (torch_reference.py)");
         }
         this.python = python;
         this.script = script;

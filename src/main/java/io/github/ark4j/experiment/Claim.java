@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * One "paper vs this run" line of a reproduction report: the paper's number, ours, the tolerance from PAPERS.md (or
+ * One "paper vs this run" line of a reproduction report: the paper's number, ours, the tolerance from docs/papers.md (or
  * the issue's target where the paper's set-up differs from ours) and whether ours is within it.
  *
  * @param quantity  what is measured

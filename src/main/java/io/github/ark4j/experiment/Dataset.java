@@ -9,7 +9,7 @@ import io.github.ark4j.model.Architecture;
 
 import java.nio.file.Files;
 
-/** The two datasets the papers' experiments run on, with the Papernot net of each (PAPERS.md [1]). */
+/** The two datasets the papers' experiments run on, with the Papernot net of each (docs/papers.md [1]). */
 public enum Dataset {
     MNIST("MNIST", Architecture.PAPERNOT_MNIST),
     CIFAR10("CIFAR-10", Architecture.PAPERNOT_CIFAR10);

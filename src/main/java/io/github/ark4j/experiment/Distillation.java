@@ -26,7 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Defensive distillation on MNIST or CIFAR-10 (Papernot et al. S&P 2016, PAPERS.md [1]; notebooks 03 and 04): the
+ * Defensive distillation on MNIST or CIFAR-10 (Papernot et al. S&P 2016, docs/papers.md [1]; notebooks 03 and 04): the
  * undistilled baseline and one distilled Papernot net per temperature, each deployed at T = 1 and measured by
  * {@link DistillationMetrics} on the same test images; plus the Carlini-Wagner follow-up measures: JSMA on the
  * logits (Z) and the logits' L1 norm.
@@ -73,7 +73,7 @@ public final class Distillation implements Experiment {
     @Override
     public String title() {
         return "Defensive distillation on " + dataset.title() + ": JSMA-F success, gradient amplitude and robustness against T "
-                + "(Papernot'16 S&P, PAPERS.md [1])";
+                + "(Papernot'16 S&P, docs/papers.md [1])";
     }
 
     @Override
@@ -142,7 +142,7 @@ public final class Distillation implements Experiment {
                     + " (the paper's sweep: 1, 2, 5, 10, 20, 30, 40, 50, 100).");
         }
         if (dataset == Dataset.CIFAR10) {
-            notes.add("Our CIFAR-10 is a JPEG re-encoding of the official images (../shared/data/PROVENANCE.md), so its accuracies "
+            notes.add("Our CIFAR-10 is a JPEG re-encoding of the official images, so its accuracies "
                     + "are not the official images' accuracies.");
         }
         return new Outcome(claims, tables, charts, Map.<String, BufferedImage>of(), notes);

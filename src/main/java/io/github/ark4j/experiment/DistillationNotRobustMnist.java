@@ -27,7 +27,7 @@ import java.util.Map;
 /**
  * Defensive distillation is not robust (Carlini and Wagner, "Defensive Distillation is Not Robust to Adversarial
  * Examples", arXiv 1607.04311, and "Towards Evaluating the Robustness of Neural Networks", S&P 2017, Section VIII;
- * PAPERS.md [1], follow-up; notebook 05). The undistilled Papernot net and the student distilled at the hottest
+ * docs/papers.md [1], follow-up; notebook 05). The undistilled Papernot net and the student distilled at the hottest
  * temperature of the profile (the same cached models as {@link Distillation}) are attacked through their
  * probabilities (FGSM on the T = 1 loss, JSMA-F) and through their logits (JSMA-Z, C&W L2). Distillation multiplies
  * the logits by about T, so the deployed softmax saturates in float32 and the probability gradients vanish: the first
@@ -41,7 +41,7 @@ public final class DistillationNotRobustMnist implements Experiment {
 
     @Override
     public String title() {
-        return "Distillation is not robust: logit attacks on the distilled MNIST net (Carlini & Wagner, PAPERS.md [1] follow-up)";
+        return "Distillation is not robust: logit attacks on the distilled MNIST net (Carlini & Wagner, docs/papers.md [1] follow-up)";
     }
 
     /** One model under every attack. */

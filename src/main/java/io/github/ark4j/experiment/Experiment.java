@@ -15,7 +15,7 @@ public interface Experiment {
     /** Short name: the folder under results/ and the value of {@code --only}. */
     String name();
 
-    /** The paper (PAPERS.md reference) and what is reproduced. */
+    /** The paper (docs/papers.md reference) and what is reproduced. */
     String title();
 
     /** The dataset the experiment needs; {@code ark4j reproduce} skips the experiment when the data root lacks it. */

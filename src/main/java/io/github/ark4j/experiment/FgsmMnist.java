@@ -23,8 +23,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Gradient attacks on the Papernot MNIST net (notebook 01): the clean accuracy of the net against PAPERS.md [1],
- * accuracy against the FGSM budget ε (Goodfellow et al. 2015, PAPERS.md [3]), and BIM and PGD at the peers'
+ * Gradient attacks on the Papernot MNIST net (notebook 01): the clean accuracy of the net against docs/papers.md [1],
+ * accuracy against the FGSM budget ε (Goodfellow et al. 2015, docs/papers.md [3]), and BIM and PGD at the peers'
  * parameters (ε 0.3, step 0.01, 40 iterations).
  */
 public final class FgsmMnist implements Experiment {
@@ -38,7 +38,7 @@ public final class FgsmMnist implements Experiment {
 
     @Override
     public String title() {
-        return "FGSM, BIM and PGD on the Papernot MNIST net (Goodfellow'15, Kurakin'16, Madry'18; PAPERS.md [1], [3])";
+        return "FGSM, BIM and PGD on the Papernot MNIST net (Goodfellow'15, Kurakin'16, Madry'18; docs/papers.md [1], [3])";
     }
 
     @Override

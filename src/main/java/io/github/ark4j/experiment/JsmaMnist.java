@@ -17,8 +17,8 @@ import java.util.Map;
 
 /**
  * JSMA on the Papernot MNIST net (notebook 02): every source-target pair of correctly classified seeds, once with the
- * logit (Z) saliency map as in Papernot et al. EuroS&P 2016 (PAPERS.md [5]) and once with the softmax (F) saliency map
- * the distillation paper attacks (PAPERS.md [1]); and JSMA-F with one seeded random target per seed, the distillation
+ * logit (Z) saliency map as in Papernot et al. EuroS&P 2016 (docs/papers.md [5]) and once with the softmax (F) saliency map
+ * the distillation paper attacks (docs/papers.md [1]); and JSMA-F with one seeded random target per seed, the distillation
  * paper's undistilled baseline. θ = +1, γ = 14.5%. The issue's full-size claim (≥ 90% over all pairs with ≤ 6% of the
  * features changed) is checked for both saliency maps: the paper's 97% / 4.02% is JSMA-Z's.
  */
@@ -30,7 +30,7 @@ public final class JsmaMnist implements Experiment {
 
     @Override
     public String title() {
-        return "JSMA over all source-target pairs on the Papernot MNIST net (Papernot'16 EuroS&P, PAPERS.md [5]; JSMA-F of [1])";
+        return "JSMA over all source-target pairs on the Papernot MNIST net (Papernot'16 EuroS&P, docs/papers.md [5]; JSMA-F of [1])";
     }
 
     @Override

@@ -44,9 +44,9 @@ import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
- * Mutation-testing detection of adversarial samples (Wang et al. ICSE 2019, PAPERS.md [2]; notebooks 06 and 07) on
+ * Mutation-testing detection of adversarial samples (Wang et al. ICSE 2019, docs/papers.md [2]; notebooks 06 and 07) on
  * MNIST LeNet-5 at mutation rate 0.05 or on CIFAR-10 with the Papernot CIFAR net (a smaller net than the paper's
- * GoogLeNet, as PAPERS.md allows) at rate 0.005: accurate mutants per operator, the label change rate of normal,
+ * GoogLeNet, as docs/papers.md allows) at rate 0.005: accurate mutants per operator, the label change rate of normal,
  * wrongly labelled and adversarial inputs (FGSM ε 0.35 / 0.03, JSMA γ 12% with random targets, DeepFool, C&W L2 with
  * the constant c = 0.6, on MNIST the black-box substitute's FGSM ε 0.3), AUROC of the LCR, and the SPRT detector calibrated on
  * normal training inputs — with the input-mutation variant (arXiv 1805.05010) side by side.
@@ -67,12 +67,12 @@ public final class MutationDetection implements Experiment {
         this.dataset = dataset;
     }
 
-    /** The mutation rate of PAPERS.md's tables: 0.05 on MNIST, 0.005 on CIFAR-10. */
+    /** The mutation rate of docs/papers.md's tables: 0.05 on MNIST, 0.005 on CIFAR-10. */
     public double rate() {
         return dataset == Dataset.MNIST ? 0.05 : 0.005;
     }
 
-    /** FGSM's ε for the adversarial group: 0.35 on MNIST, 0.03 on CIFAR-10 (PAPERS.md [2]). */
+    /** FGSM's ε for the adversarial group: 0.35 on MNIST, 0.03 on CIFAR-10 (docs/papers.md [2]). */
     public double fgsmEpsilon() {
         return dataset == Dataset.MNIST ? 0.35 : 0.03;
     }
@@ -90,7 +90,7 @@ public final class MutationDetection implements Experiment {
     @Override
     public String title() {
         return "Mutation-testing detection of adversarial samples on " + dataset.title() + (dataset == Dataset.MNIST ? " LeNet-5" : " (Papernot net)")
-                + " (Wang et al. ICSE 2019, PAPERS.md [2])";
+                + " (Wang et al. ICSE 2019, docs/papers.md [2])";
     }
 
     @Override
@@ -260,12 +260,12 @@ public final class MutationDetection implements Experiment {
         notes.add("Attacks: " + groups.attacks().values().stream().collect(java.util.stream.Collectors.joining("; ")) + ".");
         if (dataset == Dataset.CIFAR10) {
             notes.add("The paper's CIFAR-10 model is a GoogLeNet (90.5%); ours is the smaller Papernot net, on a JPEG re-encoding of "
-                    + "CIFAR-10 (../shared/data/PROVENANCE.md). No black-box group: Papernot'17's substitute is an MNIST model.");
+                    + "CIFAR-10. No black-box group: Papernot'17's substitute is an MNIST model.");
         }
         return new Outcome(claims, tables, charts, Map.<String, BufferedImage>of(), notes);
     }
 
-    /** PAPERS.md [2]'s MNIST table (rate 0.05) for NAI and GF, with the tolerances. */
+    /** docs/papers.md [2]'s MNIST table (rate 0.05) for NAI and GF, with the tolerances. */
     private static List<Claim> mnistClaims(Table auc, Table det) {
         List<Claim> claims = new ArrayList<>();
         for (String op : List.of("NAI", "GF")) {
@@ -284,7 +284,7 @@ public final class MutationDetection implements Experiment {
     }
 
     /**
-     * PAPERS.md [2]'s CIFAR-10 figures (rate 0.005; GoogLeNet there, the Papernot net here). Our tolerances: detection
+     * docs/papers.md [2]'s CIFAR-10 figures (rate 0.005; GoogLeNet there, the Papernot net here). Our tolerances: detection
      * within 10 points below the paper's, at most 1.5 times its mutants, AUROC at most 0.05 below.
      */
     private static List<Claim> cifarClaims(Table auc, Table det) {

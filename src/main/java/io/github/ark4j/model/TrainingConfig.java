@@ -11,7 +11,7 @@ import java.util.Locale;
 /**
  * How a network is trained: an immutable value with a builder whose defaults are the papers' settings
  * (Papernot et al. 2016: momentum SGD, batch 128, learning rate 0.1 on MNIST, 0.01 halved every 10 epochs on
- * CIFAR-10; see PAPERS.md [1]). DL4J's momentum SGD is Nesterov's, equal to {@code torch.optim.SGD(nesterov=True)}.
+ * CIFAR-10; see docs/papers.md [1]). DL4J's momentum SGD is Nesterov's, equal to {@code torch.optim.SGD(nesterov=True)}.
  */
 public final class TrainingConfig {
     /** The optimiser: the papers' Nesterov momentum SGD, or Adam (β1 0.9, β2 0.999), whose steps do not shrink with T. */

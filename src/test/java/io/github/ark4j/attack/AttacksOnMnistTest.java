@@ -101,7 +101,7 @@ class AttacksOnMnistTest {
         AttackResult r = CarliniWagnerL2.builder().binarySteps(6).iterations(300).build().run(model, d.features(), d.labels(), t);
         assertEquals(1.0, r.successRate(d.labels()), "C&W success");
         double meanL2 = java.util.Arrays.stream(r.l2()).average().orElse(0);
-        // the paper's 1.76 ± 35% (PAPERS.md: MNIST, random targets), on a CI-sized search
+        // the paper's 1.76 ± 35% (docs/papers.md: MNIST, random targets), on a CI-sized search
         assertTrue(meanL2 > 1.76 * 0.65 && meanL2 < 1.76 * 1.35, "C&W mean L2 " + meanL2);
     }
 

@@ -16,7 +16,7 @@ import java.nio.file.Paths;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * The quick profile's trend on a fixed seed (Papernot et al. S&P 2016, PAPERS.md [1]): on the first 6,000 MNIST
+ * The quick profile's trend on a fixed seed (Papernot et al. S&P 2016, docs/papers.md [1]): on the first 6,000 MNIST
  * training images, 8 epochs per model, a student distilled at T = 100 and deployed at T = 1 keeps its accuracy while
  * JSMA-F stops working, its gradients vanish and the perturbation JSMA-F would need grows.
  */

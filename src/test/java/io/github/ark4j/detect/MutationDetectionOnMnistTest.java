@@ -24,7 +24,7 @@ import java.util.stream.IntStream;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * The quick-profile claim of Wang et al. (PAPERS.md [2]) on a fixed seed: LeNet-5 trained on the first 6,000 MNIST
+ * The quick-profile claim of Wang et al. (docs/papers.md [2]) on a fixed seed: LeNet-5 trained on the first 6,000 MNIST
  * images, real FGSM and JSMA samples, 40 accurate mutants per operator at rate 0.05: NAI and GF separate JSMA samples
  * from normal inputs by their label change rate with AUROC ≥ 0.9 and the normal rate is well below the adversarial.
  * FGSM at ε = 0.35 pushes many samples far past the boundary, where mutants rarely flip them back: its AUROC on this
