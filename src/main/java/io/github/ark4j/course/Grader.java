@@ -237,7 +237,7 @@ public final class Grader {
         JsonObject specs = JsonParser.parseString(json).getAsJsonObject().getAsJsonObject("kernelspecs");
         if (specs == null || !specs.has(name)) {
             throw new IllegalArgumentException("--kernel: no Jupyter kernelspec named " + name + " (installed: "
-                    + (specs == null ? "none" : String.join(", ", specs.keySet())) + "); install it with tools/setup-kernel.sh and set JUPYTER_PATH");
+                    + (specs == null ? "none" : String.join(", ", specs.keySet())) + "); install it with tools/lab.sh --setup and put that environment's jupyter on the PATH (. .venv/bin/activate)");
         }
         return Path.of(specs.getAsJsonObject(name).get("resource_dir").getAsString());
     }

@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Grades a synthetic class with the real kernel: untouched stubs, partly right, fully right, one that does not compile,
  * one that loops forever, one that prints the checks' pass lines itself, one that edits its check cells and one that
  * rewrites what is printed. Each gets exactly the grade its answers deserve. Needs Jupyter and the ark4j kernelspec
- * (tools/setup-kernel.sh, JUPYTER_PATH); skipped without them unless ARK4J_REQUIRE_KERNEL is set, as in CI.
+ * (tools/lab.sh --setup, its jupyter on the PATH); skipped without them unless ARK4J_REQUIRE_KERNEL is set, as in CI.
  */
 @Tag("kernel")
 class GraderIT {
@@ -36,7 +36,7 @@ class GraderIT {
     @Test
     void aSyntheticClassGetsTheGradesItsAnswersDeserve(@TempDir Path dir) throws Exception {
         assumeTrue(Jupyter.hasKernel(Jupyter.KERNEL) || System.getenv("ARK4J_REQUIRE_KERNEL") != null,
-                "Jupyter with the ark4j kernelspec is not installed (tools/setup-kernel.sh)");
+                "Jupyter with the ark4j kernelspec is not installed (tools/lab.sh --setup)");
         Path source = Files.createDirectories(dir.resolve("source"));
         Files.copy(NOTEBOOKS.resolve(FGSM), source.resolve(FGSM));
         Files.copy(NOTEBOOKS.resolve(CONTRAST), source.resolve(CONTRAST));
