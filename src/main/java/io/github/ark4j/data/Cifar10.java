@@ -85,7 +85,7 @@ public final class Cifar10 {
                 }
             }
         }
-        return new LabeledImages("cifar10-" + split.name().toLowerCase() + " (" + n + ", " + folder + ")",
+        return new LabeledImages("cifar10-" + split.name().toLowerCase() + " (" + n + " images)",
                 Nd4j.create(x, new long[]{n, 3, 32, 32}, DataType.FLOAT), y, CLASSES);
     }
 

@@ -2,6 +2,7 @@ package io.github.ark4j.data;
 
 import io.github.ark4j.util.AtomicFiles;
 import io.github.ark4j.util.Progress;
+import io.github.ark4j.util.Sha256;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -97,7 +97,7 @@ public final class Downloader {
                     failures.add(uri + ": HTTP " + resp.statusCode());
                     continue;
                 }
-                MessageDigest md = digest();
+                MessageDigest md = Sha256.digest();
                 long n = 0;
                 try (InputStream in = resp.body(); OutputStream out = Files.newOutputStream(tmp)) {
                     byte[] buf = new byte[1 << 16];
@@ -135,7 +135,7 @@ public final class Downloader {
 
     /** SHA-256 of a file, lower-case hex. */
     public static String sha256(Path file) throws IOException {
-        MessageDigest md = digest();
+        MessageDigest md = Sha256.digest();
         try (InputStream in = Files.newInputStream(file)) {
             byte[] buf = new byte[1 << 16];
             for (int k; (k = in.read(buf)) > 0; ) {
@@ -143,13 +143,5 @@ public final class Downloader {
             }
         }
         return HexFormat.of().formatHex(md.digest());
-    }
-
-    private static MessageDigest digest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
-        }
     }
 }

@@ -1,10 +1,12 @@
 package io.github.ark4j.data;
 
+import io.github.ark4j.util.Sha256;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -95,15 +97,14 @@ public final class LabeledImages {
     }
 
     /**
-     * A short content fingerprint (size, labels and pixel sum), independent of where the files were read from:
-     * the model cache keys trained models on it.
+     * A content fingerprint, independent of where the files were read from: the SHA-256 of the class count, every label
+     * and every pixel value (with the pixels' type and shape). The model cache keys trained models on it, so a model is
+     * reused only for exactly the data it was trained on.
      */
     public String fingerprint() {
-        long h = 1125899906842597L;
-        for (int l : labels) {
-            h = 31 * h + l;
-        }
-        return String.format(java.util.Locale.ROOT, "n%d-c%d-l%016x-s%.6e", size(), classes, h, features.sumNumber().doubleValue());
+        ByteBuffer labelBytes = ByteBuffer.allocate(4 * labels.length);
+        labelBytes.asIntBuffer().put(labels);
+        return Sha256.of("classes=" + classes + "|labels=" + Sha256.of(labelBytes.array()) + "|pixels=" + Sha256.of(features));
     }
 
     /** Class histogram: count per class. */

@@ -66,7 +66,7 @@ public final class Mnist {
             Progress.log("ark4j: MNIST in " + folder + " is a subset (" + n + " " + split.name().toLowerCase()
                     + " images), not the full dataset; set ARK4J_DATA or -Dark4j.data to a folder with the full files (see README)");
         }
-        return new LabeledImages("mnist-" + split.name().toLowerCase() + " (" + n + ", " + folder + ")",
+        return new LabeledImages("mnist-" + split.name().toLowerCase() + " (" + n + " images)",
                 Nd4j.create(x, new long[]{n, 1, 28, 28}, DataType.FLOAT), y, CLASSES);
     }
 

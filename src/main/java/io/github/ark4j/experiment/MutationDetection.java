@@ -1,5 +1,6 @@
 package io.github.ark4j.experiment;
 
+import io.github.ark4j.util.Sha256;
 import io.github.ark4j.attack.Attack;
 import io.github.ark4j.attack.AttackResult;
 import io.github.ark4j.attack.BlackBoxSubstitute;
@@ -130,7 +131,7 @@ public final class MutationDetection implements Experiment {
         }
         Map<String, String> names = new LinkedHashMap<>();
         // hashed once for all attacks: the model's 1.1 M CIFAR-10 weights and the 1,000 seeds
-        String seedsKey = StageCache.fingerprint(model.network().params()) + "|" + StageCache.fingerprint(seeds.features())
+        String seedsKey = Sha256.of(model.network().params()) + "|" + Sha256.of(seeds.features())
                 + Arrays.toString(seeds.labels());
         for (Map.Entry<String, Attack> a : attacks.entrySet()) {
             names.put(a.getKey(), a.getValue().name());
@@ -165,7 +166,7 @@ public final class MutationDetection implements Experiment {
         // the interval's width when the groups are small (quick profile)
         LabeledImages calibration = Accuracy.correctlyClassified(model, train, Math.max(samples, 200));
 
-        String modelKey = StageCache.fingerprint(model.network().params());
+        String modelKey = Sha256.of(model.network().params());
         Map<String, Mutants> sources = new LinkedHashMap<>();
         Table mutantTable = Table.create("accepted mutants (accuracy ≥ 90% of the original's on " + validation.size() + " test images)",
                 StringColumn.create("operator"), DoubleColumn.create("accepted"), DoubleColumn.create("drawn"),
@@ -173,7 +174,7 @@ public final class MutationDetection implements Experiment {
         for (ModelMutation op : ModelMutation.values()) {
             long t0 = System.nanoTime();
             MutantSet set = stages.getOrCompute(op + "-mutants", modelKey + "|" + op + "|" + rate() + "|" + profile.mutants() + "|"
-                    + StageCache.fingerprint(validation.features()) + Arrays.toString(validation.labels()), mutantSetCodec(model, op, rate()),
+                    + Sha256.of(validation.features()) + Arrays.toString(validation.labels()), mutantSetCodec(model, op, rate()),
                     () -> MutantSet.generate(model, op, rate(), profile.mutants(), 20 * profile.mutants(), 0.9, validation));
             mutantTable.stringColumn("operator").append(op.name());
             mutantTable.doubleColumn("accepted").append(set.size());
@@ -201,7 +202,7 @@ public final class MutationDetection implements Experiment {
         });
         inputs.put(CALIBRATION, calibration.features());
         StringBuilder inputsKeyBuilder = new StringBuilder();
-        inputs.forEach((name, x) -> inputsKeyBuilder.append(name).append('=').append(StageCache.fingerprint(x)).append(';'));
+        inputs.forEach((name, x) -> inputsKeyBuilder.append(name).append('=').append(Sha256.of(x)).append(';'));
         String inputsKey = inputsKeyBuilder.toString();
         for (Map.Entry<String, Mutants> src : sources.entrySet()) {
             Map<String, double[]> lcr = new LinkedHashMap<>();

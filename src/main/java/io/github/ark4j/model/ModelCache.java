@@ -3,17 +3,14 @@ package io.github.ark4j.model;
 import io.github.ark4j.data.LabeledImages;
 import io.github.ark4j.util.AtomicFiles;
 import io.github.ark4j.util.Progress;
+import io.github.ark4j.util.Sha256;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.function.Supplier;
 
@@ -74,7 +71,7 @@ public final class ModelCache {
 
     /** The file a model trained this way on this data lives in. */
     public Path pathFor(TrainingConfig config, String dataFingerprint, String extra) {
-        String key = sha256(config.canonical() + "|" + dataFingerprint + "|" + extra).substring(0, 16);
+        String key = Sha256.of(config.canonical() + "|" + dataFingerprint + "|" + extra).substring(0, 16);
         return directory.resolve(String.format(Locale.ROOT, "%s-T%s-e%d-%s.zip", config.architecture().cliName(),
                 fmt(config.temperature()), config.epochs(), key));
     }
@@ -136,14 +133,6 @@ public final class ModelCache {
 
     private static String fmt(double v) {
         return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
-    }
-
-    static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
 }

@@ -41,11 +41,13 @@ public record ModelInfo(Architecture architecture, String training, String datas
         p.setProperty("extra", extra == null ? "" : extra);
         StringWriter w = new StringWriter();
         try {
-            p.store(w, "ark4j model metadata");
+            p.store(w, null);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        return w.toString();
+        // Properties.store opens with the time of writing: left out, so that one model's files are equal byte for byte
+        return "#ark4j model metadata\n" + w.toString().lines().filter(l -> !l.startsWith("#")).sorted()
+                .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
     }
 
     static ModelInfo fromProperties(String text) throws IOException {

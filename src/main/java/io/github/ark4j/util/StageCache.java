@@ -1,19 +1,14 @@
 package io.github.ark4j.util;
 
-import org.nd4j.linalg.api.ndarray.INDArray;
-
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.net.URISyntaxException;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -71,15 +66,15 @@ public final class StageCache {
             String problem = null;
             try {
                 value = compute();
-            } catch (IOException | URISyntaxException | NoSuchAlgorithmException | RuntimeException e) {
+            } catch (IOException | URISyntaxException | RuntimeException e) {
                 problem = e.toString();
             }
             VALUE = value;
             PROBLEM = problem;
         }
 
-        private static String compute() throws IOException, URISyntaxException, NoSuchAlgorithmException {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
+        private static String compute() throws IOException, URISyntaxException {
+            MessageDigest md = Sha256.digest();
             Path location = Path.of(StageCache.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             if (Files.isDirectory(location)) {
                 try (Stream<Path> files = Files.walk(location)) {
@@ -105,7 +100,7 @@ public final class StageCache {
 
     /** The file of a stage: {@code <name>-<first 16 hex digits of SHA-256(code fingerprint | key)>.bin}. */
     public Path pathFor(String name, String key) {
-        return directory.resolve(String.format(Locale.ROOT, "%s-%s.bin", name, sha256((codeFingerprint() + "|" + key).getBytes(StandardCharsets.UTF_8)).substring(0, 16)));
+        return directory.resolve(String.format(Locale.ROOT, "%s-%s.bin", name, Sha256.of(codeFingerprint() + "|" + key).substring(0, 16)));
     }
 
     /** The cached result of the stage, or {@code compute}'s, which is then kept. */
@@ -131,29 +126,5 @@ public final class StageCache {
             }
         });
         return value;
-    }
-
-    /** SHA-256 of an array's shape, type and values in row-major order: part of a key for results computed from it. */
-    public static String fingerprint(INDArray x) {
-        INDArray c = x.dup('c');
-        ByteBuffer bytes = c.data().asNio().order(ByteOrder.nativeOrder());
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update((c.dataType() + java.util.Arrays.toString(c.shape())).getBytes(StandardCharsets.UTF_8));
-            ByteBuffer view = bytes.duplicate();
-            view.position(0).limit((int) (c.length() * c.dataType().width()));
-            md.update(view);
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String sha256(byte[] b) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

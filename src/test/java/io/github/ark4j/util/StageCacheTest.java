@@ -64,14 +64,14 @@ class StageCacheTest {
     @Test
     void fingerprintSeesValuesShapeTypeAndNotLayout() {
         INDArray a = Nd4j.arange(12).reshape(3, 4).castTo(DataType.FLOAT);
-        String fa = StageCache.fingerprint(a);
-        assertEquals(fa, StageCache.fingerprint(a.dup('f')), "the same values in column-major order");
-        assertEquals(fa, StageCache.fingerprint(Nd4j.arange(24).reshape(2, 3, 4).castTo(DataType.FLOAT).get(
+        String fa = Sha256.of(a);
+        assertEquals(fa, Sha256.of(a.dup('f')), "the same values in column-major order");
+        assertEquals(fa, Sha256.of(Nd4j.arange(24).reshape(2, 3, 4).castTo(DataType.FLOAT).get(
                 org.nd4j.linalg.indexing.NDArrayIndex.point(0)).reshape(3, 4)), "a view of the same values");
         INDArray b = a.dup();
         b.putScalar(2, 3, 11.5f);
-        assertNotEquals(fa, StageCache.fingerprint(b));
-        assertNotEquals(fa, StageCache.fingerprint(a.reshape(4, 3)));
-        assertNotEquals(fa, StageCache.fingerprint(a.castTo(DataType.DOUBLE)));
+        assertNotEquals(fa, Sha256.of(b));
+        assertNotEquals(fa, Sha256.of(a.reshape(4, 3)));
+        assertNotEquals(fa, Sha256.of(a.castTo(DataType.DOUBLE)));
     }
 }
