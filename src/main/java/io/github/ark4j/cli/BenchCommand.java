@@ -29,7 +29,7 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure the engine on random inputs: training, inference, input-gradient and 10-class Jacobian samples/s"
                 + " and peak memory, per architecture, batch 128 by default. Prints the ND4J build in use. Set OMP_NUM_THREADS=2"
-                + " to match docs/benchmarks.md.")
+                + " to match docs/performance.md.")
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--model", split = ",", defaultValue = "papernot-mnist,lenet5,papernot-cifar10",
             description = "Architectures, comma-separated (default: ${DEFAULT-VALUE}); empty with --peer for the comparison only.")

@@ -10,7 +10,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The plain ReLU (forward pass inherited from DL4J's {@link ActivationReLU}, bit for bit), whose backward pass
  * δ = ε ⊙ [z &gt; 0] is a step mask times ε — two elementwise ops, 2–3x faster than libnd4j 1.0.0-M2.1's single
- * {@code relu_bp} op on a 2-core x86-64 CPU at MNIST batch 100 (docs/benchmarks.md), where {@code relu_bp} is about a
+ * {@code relu_bp} op on a 2-core x86-64 CPU at MNIST batch 100 (docs/performance.md), where {@code relu_bp} is about a
  * tenth of a forward-and-backward pass. The mask is
  * the same from ReLU(z) as from z, so {@link #backprop} may be given either (see {@link FastConvolution}). Where
  * z ≤ 0 the result is ε·0, i.e. −0 for a negative ε where DL4J writes +0: equal as numbers.

@@ -159,8 +159,7 @@ public final class FastConvolution implements ConvolutionHelper {
      * libnd4j's OpenMP threads and BLAS serves only the dense layers' small products, but OpenBLAS keeps a thread pool
      * of its own (ND4J sizes it to OMP_NUM_THREADS) whose threads spin-wait for work against the OpenMP threads on the
      * same cores. One thread makes MNIST gradients, inference, training and the gradient attacks faster on two cores
-     * and leaves CIFAR-10 within noise (`ark4j bench`, `ark4j bench --attacks`; figures in docs/benchmarks.md,
-     * section 3). A process-wide setting: the BLAS library has one pool.
+     * and leaves CIFAR-10 within noise (`ark4j bench`, `ark4j bench --attacks`; docs/engine-design.md). A process-wide setting: the BLAS library has one pool.
      */
     private static synchronized void useOneBlasThread() {
         if (!blasThreadsSet) {
@@ -284,7 +283,7 @@ public final class FastConvolution implements ConvolutionHelper {
     /**
      * A [B, C, H, W] view of this layer's own output buffer, kept across passes: fresh output arrays are handed back
      * to the operating system between passes and cost thousands of page faults per pass when touched again, more
-     * than the convolution itself at small batches (docs/benchmarks.md, section 3).
+     * than the convolution itself at small batches (docs/engine-design.md).
      */
     private INDArray ownOutput(org.nd4j.linalg.api.buffer.DataType dt, long[] shape) {
         long n = shape[0] * shape[1] * shape[2] * shape[3];

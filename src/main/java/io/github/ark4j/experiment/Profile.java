@@ -15,7 +15,7 @@ import java.util.Locale;
  * How big an experiment runs, chosen by one switch: {@code -Dark4j.profile=quick|full} or {@code ARK4J_PROFILE}.
  * QUICK (the default) uses the first 6,000 MNIST training and 1,000 test images (exactly the embedded subset, also when
  * full data is configured), the first 10,000 and 1,000 CIFAR-10 images, few epochs and small attack sets: minutes on
- * 2 cores. FULL uses the full datasets and the settings of docs/benchmarks.md: hours.
+ * 2 cores. FULL uses the full datasets and the settings below: hours.
  */
 public enum Profile {
     QUICK(new Sizes(6_000, 1_000, 8, 8, 100), new Sizes(10_000, 1_000, 5, 5, 30), 2, new double[]{1, 20, 100}, new double[]{20, 100}, 50),
@@ -49,8 +49,8 @@ public enum Profile {
      * The sizes used for a dataset. MNIST: QUICK the first 6,000 training and 1,000 test images, 8 epochs, 100 attacked
      * samples; FULL everything, 10 epochs (99.4%), 5 epochs per distillation model, 1,000 samples. CIFAR-10: QUICK the
      * first 10,000 training and 1,000 test images, 5 epochs, 30 samples (CIFAR attacks cost 4–10x MNIST's per image);
-     * FULL everything, the paper's 50 epochs (after 20 on a plateau of 74.2–75.3%, docs/benchmarks.md §4; the model cache
-     * continues a cached 20-epoch run), 10 per distillation model, 1,000 samples.
+     * FULL everything, the paper's 50 epochs (after 20 it is on a plateau of 74.2–75.3%; the
+     * model cache continues a cached shorter run), 10 per distillation model, 1,000 samples.
      */
     public Sizes sizes(Dataset dataset) {
         return dataset == Dataset.MNIST ? mnist : cifar10;
@@ -75,7 +75,7 @@ public enum Profile {
         }
     }
 
-    /** Epochs of the Papernot MNIST net (FULL: 10, reaching 99.4% in docs/benchmarks.md). */
+    /** Epochs of the Papernot MNIST net (FULL: 10, 99.2–99.4%, docs/performance.md). */
     public int mnistEpochs() {
         return mnist.epochs();
     }

@@ -24,7 +24,7 @@ import java.util.function.Supplier;
  *
  * <p>A cache may also start from models the project ships ({@link #shippedDirectory()}): on a miss, a file of the same
  * name there — a trained model, or the checkpoint of a training still under way — is copied into the cache first.
- * The full profile's CIFAR-10 net takes 2–3 hours to train on 2 cores, longer than a working session.
+ * The full profile's CIFAR-10 net takes 1.5–2.5 hours to train on 2 cores; a student should not have to.
  */
 public final class ModelCache {
     private final Path directory;

@@ -20,8 +20,8 @@ import java.util.function.Supplier;
 
 /**
  * Results of the long stages of an experiment kept on disk under a key that determines them, so that a run stopped
- * midway resumes after its last finished stage: the full CIFAR-10 detection experiment takes longer on 2 cores than
- * one working session. Keys hold ark4j's code fingerprint beside the stage's inputs and parameters: the same build at
+ * midway resumes after its last finished stage: the full CIFAR-10 detection experiment takes about four hours on 2
+ * cores. Keys hold ark4j's code fingerprint beside the stage's inputs and parameters: the same build at
  * the same thread count recomputes a stage bit for bit, so a cached one is the result the run would compute. Files are written atomically; one that cannot be read is reported by
  * name and computed again.
  */

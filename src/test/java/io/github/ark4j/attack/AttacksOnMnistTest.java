@@ -20,8 +20,8 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * The attacks on real MNIST against the Papernot net, CI-sized: the net is trained (seeded, 3 epochs, 98.6%) on
  * the full training set when ARK4J_DATA points at it (as in CI), else on the embedded 6,000-image subset, and the
- * attacks run on test images it classifies correctly. Full-size figures are in docs/benchmarks.md and
- * results/full/: there the 10-epoch net (99.4%) keeps 33–41% accuracy under FGSM ε = 0.3 (18.9% along the exact
+ * attacks run on test images it classifies correctly. Full-size figures are in
+ * results/full/ and docs/known-differences.md: there the 10-epoch net (99.4%) keeps 33–41% accuracy under FGSM ε = 0.3 (18.9% along the exact
  * direction), and over all 900 source-target pairs of 100 seeds JSMA-Z reaches 84.4% at 6.67% of the pixels (paper:
  * 97%, 4.02%) while JSMA-F reaches 95.3% at 5.32%.
  */
