@@ -93,8 +93,13 @@ public final class ModelCache {
         Path file = pathFor(config, dataKey, extra);
         copyShipped(file);
         if (Files.exists(file)) {
-            Progress.log("ark4j: using cached model " + file);
-            return ModelFile.load(file);
+            try {
+                ModelFile.Loaded cached = ModelFile.load(file);
+                Progress.log("ark4j: using cached model " + file);
+                return cached;
+            } catch (IOException e) {
+                ModelFile.moveAside(file, e);
+            }
         }
         Progress.log("ark4j: training " + config + (extra.isEmpty() ? "" : " (" + extra + ")") + " on " + datasetName
                 + " (cache miss: " + file.getFileName() + ")");
@@ -119,11 +124,14 @@ public final class ModelCache {
         }
     }
 
-    /** Starts the checkpoint from the longest cached run that differs from {@code config} only in having fewer epochs. */
+    /**
+     * Starts the checkpoint from the longest cached run that differs from {@code config} only in having fewer epochs and
+     * that kept its updater state (without it, the continued run would not be the uninterrupted one).
+     */
     private void continueShorterRun(TrainingConfig config, String dataKey, String extra, Path ckpt) throws IOException {
         for (int epochs = config.epochs() - 1; epochs >= 1; epochs--) {
             Path shorter = pathFor(config.toBuilder().epochs(epochs).build(), dataKey, extra);
-            if (Files.exists(shorter)) {
+            if (Files.exists(shorter) && ModelFile.hasUpdaterState(shorter)) {
                 Progress.log("ark4j: continuing the cached " + epochs + "-epoch run " + shorter.getFileName());
                 AtomicFiles.write(ckpt, tmp -> Files.copy(shorter, tmp, StandardCopyOption.REPLACE_EXISTING));
                 return;

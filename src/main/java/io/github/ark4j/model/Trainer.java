@@ -71,10 +71,10 @@ public final class Trainer {
         Architecture arch = config.architecture();
         MultiLayerNetwork net;
         int startEpoch = 0;
-        if (checkpoint != null && Files.exists(checkpoint) && resumable(ModelFile.readInfo(checkpoint), datasetName)) {
-            ModelFile.Loaded l = ModelFile.load(checkpoint);
-            net = l.network();
-            startEpoch = l.info().epochsDone();
+        ModelFile.Loaded resumed = checkpoint == null ? null : readCheckpoint(datasetName);
+        if (resumed != null) {
+            net = resumed.network();
+            startEpoch = resumed.info().epochsDone();
             Progress.log("ark4j: resuming " + arch.cliName() + " from " + checkpoint + " after epoch " + startEpoch);
         } else {
             net = new MultiLayerNetwork(arch.configuration(config.temperature(), config.updater(), config.seed(), dataType));
@@ -121,6 +121,19 @@ public final class Trainer {
             acc = Accuracy.of(new NetworkClassifier(net, arch), test);
         }
         return new Result(net, ModelInfo.of(config, datasetName, config.epochs(), acc, extra), history);
+    }
+
+    /** The checkpoint if it continues this run; one that cannot be read is moved aside and the run starts afresh. */
+    private ModelFile.Loaded readCheckpoint(String datasetName) throws IOException {
+        if (!Files.exists(checkpoint)) {
+            return null;
+        }
+        try {
+            return resumable(ModelFile.readInfo(checkpoint), datasetName) ? ModelFile.load(checkpoint) : null;
+        } catch (IOException e) {
+            ModelFile.moveAside(checkpoint, e);
+            return null;
+        }
     }
 
     /** A checkpoint continues this run if everything but the number of epochs matches (so a run can also be extended). */

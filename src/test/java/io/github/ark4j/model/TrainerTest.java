@@ -126,6 +126,33 @@ class TrainerTest {
     }
 
     @Test
+    void corruptCachedModelOrCheckpointIsMovedAsideAndRecomputed(@TempDir Path dir) throws IOException {
+        ModelCache cache = new ModelCache(dir);
+        LabeledImages part = train.first(256);
+        double[] good = params(cache.getOrTrain(small(12, 1), part, test).network());
+        Path file = cache.pathFor(small(12, 1), part.fingerprint(), "");
+        flipByteInTheMiddle(file);
+        assertThrows(IOException.class, () -> ModelFile.load(file), "the flip breaks the file");
+        assertArrayEquals(good, params(cache.getOrTrain(small(12, 1), part, test).network()), 0.0, "recomputed, same seed");
+        assertTrue(Files.exists(file.resolveSibling(file.getFileName() + ".corrupt")), "the broken file is kept aside");
+        ModelFile.load(file);
+
+        // a broken checkpoint: the training starts afresh instead of failing on every run
+        Path ckpt = dir.resolve("run.checkpoint");
+        new Trainer(small(12, 1)).checkpoint(ckpt).train(part, null);
+        flipByteInTheMiddle(ckpt);
+        Trainer.Result r = new Trainer(small(12, 1)).checkpoint(ckpt).train(part, null);
+        assertArrayEquals(good, params(r.network()), 0.0);
+        assertTrue(Files.exists(dir.resolve("run.checkpoint.corrupt")));
+    }
+
+    private static void flipByteInTheMiddle(Path file) throws IOException {
+        byte[] b = Files.readAllBytes(file);
+        b[b.length / 2] ^= 0x10;
+        Files.write(file, b);
+    }
+
+    @Test
     void cacheStartsFromTheModelsAndCheckpointsTheProjectShips(@TempDir Path dir) throws IOException {
         LabeledImages part = train.first(256);
         Path shipped = Files.createDirectories(dir.resolve("shipped"));
@@ -169,5 +196,16 @@ class TrainerTest {
         ModelFile.save(other.network(), other.info(), oneEpoch);
         double[] fromOther = params(cache.getOrTrain(small(9, 2), part, test).network());
         assertFalse(Arrays.equals(params(new Trainer(small(9, 2)).train(part, null).network()), fromOther));
+
+        // A shorter model without its updater state (as the models shipped for inference are) is not continued: its
+        // continuation would lose the momentum and differ from the uninterrupted run. The longer one is trained anew.
+        Path withoutUpdater = cache.pathFor(small(7, 1), part.fingerprint(), "");
+        cache.getOrTrain(small(7, 1), part, test);
+        try (FileSystem zip = FileSystems.newFileSystem(URI.create("jar:" + withoutUpdater.toUri()), Map.of())) {
+            Files.delete(zip.getPath("updaterState.bin"));
+        }
+        assertFalse(ModelFile.hasUpdaterState(withoutUpdater));
+        assertArrayEquals(params(new Trainer(small(7, 2)).train(part, null).network()),
+                params(cache.getOrTrain(small(7, 2), part, test).network()), 0.0);
     }
 }
