@@ -161,7 +161,7 @@ public final class MutationDetection implements Experiment {
         LabeledImages train = profile.train(dataset);
         int samples = profile.sizes(dataset).attackSamples();
         Groups groups = groups(model, test, profile);
-        LabeledImages validation = test.first(Math.min(1000, test.size()));
+        LabeledImages validation = test.first(Math.min(profile.mutantFilterImages(dataset), test.size()));
         // ρ_nr is the upper bound of a 99% confidence interval: at least 200 normal inputs keep it from being inflated by
         // the interval's width when the groups are small (quick profile)
         LabeledImages calibration = Accuracy.correctlyClassified(model, train, Math.max(samples, 200));
