@@ -46,19 +46,21 @@ def write_atomically(path, data):
     fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix="." + os.path.basename(path) + ".")
     with os.fdopen(fd, "wb") as f:
         f.write(data if isinstance(data, bytes) else data.encode("utf-8"))
+    os.chmod(tmp, 0o644)
     os.replace(tmp, path)
 
 
 def key_figure(nb):
-    """The PNG (bytes) of the notebook's key figure: the first image of a cell tagged key-figure, else the first image."""
+    """The PNG (bytes) of the notebook's key figure: the first image of a cell tagged key-figure, else the largest
+    image (a chart or an image grid rather than a single small digit)."""
     cells = [c for c in nb["cells"] if c["cell_type"] == "code"]
     tagged = [c for c in cells if "key-figure" in c.get("metadata", {}).get("tags", [])]
-    for c in tagged + cells:
-        for o in c.get("outputs", []):
-            png = o.get("data", {}).get("image/png")
-            if png:
-                return base64.b64decode("".join(png) if isinstance(png, list) else png)
-    return None
+    images = [[base64.b64decode("".join(png) if isinstance(png, list) else png)
+               for o in c.get("outputs", []) for png in [o.get("data", {}).get("image/png")] if png] for c in tagged + cells]
+    if tagged and images[0]:
+        return images[0][0]
+    every = [png for cell in images for png in cell]
+    return max(every, key=len) if every else None
 
 
 def title(nb):
@@ -117,7 +119,7 @@ def index(sources):
                           links_md or "—"))
     intro = ("The notebooks executed on the quick profile (the embedded MNIST subset and the first 10,000 CIFAR-10 images, "
              "a few epochs; see the README), with their figures and tables. The reports compare the full profile with the "
-             "papers (docs/papers.md). Rebuild with <code>tools/build-site.sh</code>.")
+             "papers (<a href=\"../papers.md\">docs/papers.md</a>). Rebuild with <code>tools/build-site.sh</code>.")
     page = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>ark4j notebooks</title>\n"
             "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}td{vertical-align:top;padding:.5em}"
             "img{border:1px solid #ccc}</style></head><body>\n<h1>ark4j notebooks</h1>\n<p>%s</p>\n"
@@ -125,7 +127,7 @@ def index(sources):
             "</body></html>\n" % (intro, "\n".join(rows_html)))
     write_atomically(os.path.join(SITE, "index.html"), page)
     md = ("# ark4j notebooks, executed\n\n%s\n\n| key figure | notebook | paper vs ours (full profile) |\n|---|---|---|\n%s\n"
-          % (intro.replace("<code>", "`").replace("</code>", "`"), "\n".join(rows_md)))
+          % (intro.replace("<code>", "`").replace("</code>", "`").replace("<a href=\"../papers.md\">docs/papers.md</a>", "[docs/papers.md](../papers.md)"), "\n".join(rows_md)))
     write_atomically(os.path.join(SITE, "README.md"), md)
 
 

@@ -173,9 +173,9 @@ public final class MutationDetection implements Experiment {
                 DoubleColumn.create("mean accuracy"), DoubleColumn.create("original accuracy"), DoubleColumn.create("seconds"));
         for (ModelMutation op : ModelMutation.values()) {
             long t0 = System.nanoTime();
-            MutantSet set = stages.getOrCompute(op + "-mutants", modelKey + "|" + op + "|" + rate() + "|" + profile.mutants() + "|"
+            MutantSet set = stages.getOrCompute(op + "-mutants", modelKey + "|" + op + "|" + rate() + "|" + profile.mutants(dataset) + "|"
                     + Sha256.of(validation.features()) + Arrays.toString(validation.labels()), mutantSetCodec(model, op, rate()),
-                    () -> MutantSet.generate(model, op, rate(), profile.mutants(), 20 * profile.mutants(), 0.9, validation));
+                    () -> MutantSet.generate(model, op, rate(), profile.mutants(dataset), 20 * profile.mutants(dataset), 0.9, validation));
             mutantTable.stringColumn("operator").append(op.name());
             mutantTable.doubleColumn("accepted").append(set.size());
             mutantTable.doubleColumn("drawn").append(set.drawn());
@@ -184,11 +184,11 @@ public final class MutationDetection implements Experiment {
             mutantTable.doubleColumn("seconds").append((System.nanoTime() - t0) / 1e9);
             sources.put(op.name(), set);
         }
-        sources.put("input", new InputMutants(model, INPUT_RATE, profile.mutants()));
+        sources.put("input", new InputMutants(model, INPUT_RATE, profile.mutants(dataset)));
 
         Table lcrTable = Table.create("label change rate (%): mean ± half-width of the 99% confidence interval", StringColumn.create("group"));
         Table aucTable = Table.create("AUROC of the LCR, adversarial vs normal", StringColumn.create("attack"));
-        Table detTable = Table.create("SPRT detection (ρ_h = " + MU + "·ρ_nr, σ = 0.1·ρ_nr, α = β = 0.05, at most " + profile.mutants() + " mutants)",
+        Table detTable = Table.create("SPRT detection (ρ_h = " + MU + "·ρ_nr, σ = 0.1·ρ_nr, α = β = 0.05, at most " + profile.mutants(dataset) + " mutants)",
                 StringColumn.create("operator"), StringColumn.create("group"), DoubleColumn.create("declared adversarial"),
                 DoubleColumn.create("mean mutants used"), DoubleColumn.create("rho_nr"));
         groups.samples().keySet().forEach(k -> lcrTable.stringColumn("group").append(k));
@@ -208,8 +208,8 @@ public final class MutationDetection implements Experiment {
             Map<String, double[]> lcr = new LinkedHashMap<>();
             String sourceKey = src.getValue() instanceof MutantSet ms ? modelKey + "|" + ms.operator() + "|" + ms.rate() + "|" + Arrays.toString(ms.seeds())
                     : modelKey + "|input|" + INPUT_RATE;
-            Map<String, boolean[][]> changes = stages.getOrCompute(src.getKey() + "-label-changes", sourceKey + "|" + profile.mutants() + "|" + inputsKey,
-                    LABEL_CHANGES, () -> src.getValue().labelChanges(inputs, profile.mutants()));
+            Map<String, boolean[][]> changes = stages.getOrCompute(src.getKey() + "-label-changes", sourceKey + "|" + profile.mutants(dataset) + "|" + inputsKey,
+                    LABEL_CHANGES, () -> src.getValue().labelChanges(inputs, profile.mutants(dataset)));
             StringColumn col = StringColumn.create(src.getKey());
             for (String g : groups.samples().keySet()) {
                 double[] v = Mutants.rates(changes.getOrDefault(g, new boolean[0][]));
@@ -225,7 +225,7 @@ public final class MutationDetection implements Experiment {
             lcrByOperator.put(src.getKey(), lcr);
 
             double rhoNr = MutationDetector.calibrate(Mutants.rates(changes.get(CALIBRATION)));
-            MutationDetector detector = MutationDetector.forNormalRate(rhoNr, MU, profile.mutants());
+            MutationDetector detector = MutationDetector.forNormalRate(rhoNr, MU, profile.mutants(dataset));
             for (Map.Entry<String, LabeledImages> g : groups.samples().entrySet()) {
                 if (g.getValue().size() == 0 || g.getKey().equals("wrong")) {
                     continue;
@@ -257,7 +257,7 @@ public final class MutationDetection implements Experiment {
                         + "only); ρ_nr calibrated on %d correctly classified training images; input mutants replace %.0f%% of the pixels "
                         + "by uniform noise.", dataset == Dataset.MNIST ? "LeNet-5" : "The Papernot CIFAR-10 net",
                 ModelMutation.describe(model.network()), profile.sizes(dataset).epochs(), train.size(), 100 * Accuracy.of(model, test),
-                test.size(), profile.mutants(), rate(), samples, calibration.size(), 100 * INPUT_RATE));
+                test.size(), profile.mutants(dataset), rate(), samples, calibration.size(), 100 * INPUT_RATE));
         notes.add("Attacks: " + groups.attacks().values().stream().collect(java.util.stream.Collectors.joining("; ")) + ".");
         if (dataset == Dataset.CIFAR10) {
             notes.add("The paper's CIFAR-10 model is a GoogLeNet (90.5%); ours is the smaller Papernot net, on a JPEG re-encoding of "

@@ -1,6 +1,5 @@
 package io.github.ark4j.course;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import org.junit.jupiter.api.BeforeAll;
@@ -12,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,18 +43,7 @@ class SiteCheckTest {
 
     @Test
     void editedSourceCellMakesItsPageStale(@TempDir Path tmp) throws IOException {
-        Path notebooks = copy(NOTEBOOKS, tmp.resolve("notebooks"));
-        Path site = copy(SITE, tmp.resolve("site"));
-        assertEquals(0, check(notebooks, site).exit, "the copy is current before the edit");
-
-        Path edited = notebooks.resolve("01-fgsm.ipynb");
-        JsonObject nb = read(edited);
-        JsonObject cell = firstCell(nb, "code");
-        JsonArray source = cell.getAsJsonArray("source");
-        source.add("\n// one more line");
-        write(edited, nb);
-
-        Result r = check(notebooks, site);
+        Result r = checkEditedCopy(tmp, "01-fgsm.ipynb", code -> code.getAsJsonArray("source").add("\n// one more line"));
         assertNotEquals(0, r.exit, "a changed source cell must fail the check");
         assertTrue(r.output.contains("01-fgsm.ipynb"), "names the stale notebook: " + r.output);
         assertTrue(!r.output.contains("02-jsma.ipynb"), "and only it: " + r.output);
@@ -62,21 +51,28 @@ class SiteCheckTest {
 
     @Test
     void outputsAndMetadataDoNotCount(@TempDir Path tmp) throws IOException {
+        Result r = checkEditedCopy(tmp, "02-jsma.ipynb", code -> {
+            code.addProperty("execution_count", 7);
+            JsonObject out = new JsonObject();
+            out.addProperty("output_type", "stream");
+            out.addProperty("name", "stdout");
+            out.addProperty("text", "an output a run wrote");
+            code.getAsJsonArray("outputs").add(out);
+            code.getAsJsonObject("metadata").addProperty("edited", true);
+        });
+        assertEquals(0, r.exit, r.output);
+    }
+
+    /** Copies notebooks and site, checks that the copy is current, edits the first code cell of one notebook, checks again. */
+    private static Result checkEditedCopy(Path tmp, String notebook, Consumer<JsonObject> editFirstCodeCell) throws IOException {
         Path notebooks = copy(NOTEBOOKS, tmp.resolve("notebooks"));
         Path site = copy(SITE, tmp.resolve("site"));
-        Path edited = notebooks.resolve("02-jsma.ipynb");
+        assertEquals(0, check(notebooks, site).exit, "the copy is current before the edit");
+        Path edited = notebooks.resolve(notebook);
         JsonObject nb = read(edited);
-        JsonObject cell = firstCell(nb, "code");
-        cell.addProperty("execution_count", 7);
-        JsonObject out = new JsonObject();
-        out.addProperty("output_type", "stream");
-        out.addProperty("name", "stdout");
-        out.addProperty("text", "an output a run wrote");
-        cell.getAsJsonArray("outputs").add(out);
-        nb.getAsJsonObject("metadata").addProperty("edited", true);
+        editFirstCodeCell.accept(firstCell(nb, "code"));
         write(edited, nb);
-        Result r = check(notebooks, site);
-        assertEquals(0, r.exit, r.output);
+        return check(notebooks, site);
     }
 
     @Test
