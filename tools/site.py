@@ -63,6 +63,16 @@ def key_figure(nb):
     return max(every, key=len) if every else None
 
 
+def without_machine_paths(text):
+    """The page as a reader should see it: the building machine's data folder, checkout and home folder by name."""
+    data = os.environ.get("ARK4J_DATA")
+    for path, name in ((os.path.realpath(data) if data else None, "$ARK4J_DATA"), (data, "$ARK4J_DATA"),
+                       (ROOT, "&lt;repository&gt;"), (os.path.expanduser("~") + "/", "~/")):
+        if path and len(path) > 2:
+            text = text.replace(path, name)
+    return text
+
+
 def title(nb):
     first = "".join(nb["cells"][0]["source"]).strip().splitlines()[0]
     return first.lstrip("#").strip()
@@ -84,6 +94,7 @@ def build(executed_dir, names):
         if source_hash(nb) != source_hash(source):
             sys.exit(f"site.py build: {executed} was executed from other sources than notebooks/{name}: execute it again")
         body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title(nb)}})
+        body = without_machine_paths(body)
         meta = '<meta name="%s" content="%s">' % (META, source_hash(source))
         body = body.replace("<head>", "<head>\n" + meta, 1)
         stem = name[:-len(".ipynb")]
