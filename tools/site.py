@@ -15,6 +15,7 @@ import hashlib
 import html
 import json
 import os
+import re
 import sys
 import tempfile
 
@@ -63,10 +64,29 @@ def key_figure(nb):
     return max(every, key=len) if every else None
 
 
+STYLE = "notebook.css"
+
+
+def with_shared_style(page):
+    """The page with the template's style sheets (the same ~260 KB in every page) moved into one shared file."""
+    head_end = page.index("</head>")
+    blocks = re.findall(r"<style[^>]*>(.*?)</style>", page[:head_end], re.S)
+    css = "\n".join(b.strip() for b in blocks) + "\n"
+    target = os.path.join(SITE, STYLE)
+    if os.path.isfile(target):
+        with open(target, encoding="utf-8") as f:
+            if f.read() != css:
+                sys.exit(f"site.py build: nbconvert's style differs from {target}'s: rebuild every page (tools/build-site.sh)")
+    else:
+        write_atomically(target, css)
+    head = re.sub(r"<style[^>]*>.*?</style>\s*", "", page[:head_end], flags=re.S)
+    return head + '<link rel="stylesheet" href="%s">\n' % STYLE + page[head_end:]
+
+
 def without_machine_paths(text):
     """The page as a reader should see it: the building machine's data folder, checkout and home folder by name."""
     data = os.environ.get("ARK4J_DATA")
-    for path, name in ((os.path.realpath(data) if data else None, "$ARK4J_DATA"), (data, "$ARK4J_DATA"),
+    for path, name in ((os.path.realpath(data) if data else None, "&lt;data folder&gt;"), (data, "&lt;data folder&gt;"),
                        (ROOT, "&lt;repository&gt;"), (os.path.expanduser("~") + "/", "~/")):
         if path and len(path) > 2:
             text = text.replace(path, name)
@@ -94,7 +114,7 @@ def build(executed_dir, names):
         if source_hash(nb) != source_hash(source):
             sys.exit(f"site.py build: {executed} was executed from other sources than notebooks/{name}: execute it again")
         body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title(nb)}})
-        body = without_machine_paths(body)
+        body = with_shared_style(without_machine_paths(body))
         meta = '<meta name="%s" content="%s">' % (META, source_hash(source))
         body = body.replace("<head>", "<head>\n" + meta, 1)
         stem = name[:-len(".ipynb")]
