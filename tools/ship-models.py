@@ -4,7 +4,8 @@
 Each copy keeps the network's configuration, parameters and ark4j metadata and leaves out the updater state (momentum,
 Adam moments), which only continuing the training needs (the cache never continues a model without it), so the file
 is about half the size. Entries are written in a fixed order with a fixed time stamp: the same model gives the same
-bytes. Prints each file's size and SHA-256 for models/README.md.
+bytes. Prints each file's size and SHA-256 for models/README.md and rewrites models/SHA256SUMS, against which the
+model cache verifies every shipped model it reads.
 """
 import hashlib
 import os
@@ -37,8 +38,21 @@ def ship(source):
     print(f"{name}\t{os.path.getsize(target)}\t{digest}")
 
 
+def write_sums():
+    lines = []
+    for name in sorted(n for n in os.listdir(MODELS) if n.endswith(".zip")):
+        with open(os.path.join(MODELS, name), "rb") as f:
+            lines.append(f"{hashlib.sha256(f.read()).hexdigest()}  {name}\n")
+    fd, tmp = tempfile.mkstemp(dir=MODELS, prefix=".SHA256SUMS.")
+    with os.fdopen(fd, "w") as out:
+        out.writelines(lines)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, os.path.join(MODELS, "SHA256SUMS"))
+
+
 if __name__ == "__main__":
     if len(sys.argv) < 2:
         sys.exit(__doc__)
     for path in sys.argv[1:]:
         ship(path)
+    write_sums()

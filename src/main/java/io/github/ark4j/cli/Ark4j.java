@@ -1,6 +1,8 @@
 package io.github.ark4j.cli;
 
 import io.github.ark4j.data.DataFormatException;
+import io.github.ark4j.engine.Engine;
+import io.github.ark4j.util.Problems;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -19,6 +21,7 @@ public final class Ark4j implements Runnable {
     }
 
     public static void main(String[] args) {
+        Engine.useBlasThreads(Engine.DEFAULT_BLAS_THREADS);
         System.exit(commandLine().execute(args));
     }
 
@@ -33,9 +36,8 @@ public final class Ark4j implements Runnable {
             if (!(e instanceof IllegalArgumentException) && !(e instanceof IOException)) {
                 throw e;
             }
-            // ark4j's own messages name the parameter or file; a JDK I/O error (NoSuchFileException: path) needs its type
-            boolean named = e instanceof IllegalArgumentException || e instanceof DataFormatException;
-            cmd.getErr().println("ark4j " + cmd.getCommandName() + ": " + (named ? e.getMessage() : e.toString()));
+            // ark4j's own messages name the parameter or file; a JDK I/O error is put in words with its file
+            cmd.getErr().println("ark4j " + cmd.getCommandName() + ": " + Problems.describe(e));
             return e instanceof IllegalArgumentException ? cmd.getCommandSpec().exitCodeOnInvalidInput() : 1;
         });
         return cl;

@@ -88,6 +88,13 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Ranges.check("--batch-size", batchSize, 1, 4096);
+        Ranges.check("--seconds", seconds, 0.1, 3600);
+        Ranges.check("--pairs", pairs, 1, 100);
+        Ranges.check("--reps", reps, 1, 1000);
+        Ranges.check("--attack-samples", attackSamples, 1, 10_000);
+        Ranges.check("--mutants", mutants, 1, 5_000);
+        Ranges.check("--detect-inputs", detectInputs, 1, 10_000);
         System.out.println(EngineBenchmark.buildInfo());
         if (attacks) {
             benchAttacks();
@@ -118,7 +125,7 @@ final class BenchCommand implements Callable<Integer> {
         AttackBenchmark.select(AttackBenchmark.attacks(false), onlyAttacks); // an unknown name fails before any work
         NetworkClassifier mnist = Profile.QUICK.papernotMnist();
         rows.addAll(AttackBenchmark.run("MNIST", mnist, Accuracy.correctlyClassified(mnist, Profile.QUICK.mnistTest(), attackSamples), false, onlyAttacks));
-        Path cifarFolder = DataDirectory.resolve().resolve("cifar-10");
+        Path cifarFolder = DataDirectory.folder("cifar-10");
         if (Cifar10.present(cifarFolder)) {
             LabeledImages train = Cifar10.load(cifarFolder, Cifar10.Split.TRAIN).first(10_000);
             LabeledImages test = Cifar10.load(cifarFolder, Cifar10.Split.TEST).first(2_000);
@@ -138,7 +145,7 @@ final class BenchCommand implements Callable<Integer> {
         List<MutationBenchmark.Rows> rows = new java.util.ArrayList<>();
         for (Dataset dataset : Dataset.values()) {
             if (!dataset.present()) {
-                System.out.println(dataset.title() + " not found in " + DataDirectory.resolve() + ": skipped");
+                System.out.println(dataset.title() + " not found (" + DataDirectory.describe() + "): skipped");
                 continue;
             }
             MutationDetection experiment = new MutationDetection(dataset);
@@ -162,7 +169,7 @@ final class BenchCommand implements Callable<Integer> {
 
     private void comparePeer() throws Exception {
         Path work = Files.createTempDirectory("ark4j-peer");
-        TorchPeer t = new TorchPeer(python, peer, DataDirectory.resolve().resolve("mnist"), work);
+        TorchPeer t = new TorchPeer(python, peer, DataDirectory.folder("mnist"), work);
         Path init = t.initialWeights();
         Path trained = t.trainedWeights(init, 2);
         TorchPeer.Agreement a = t.agreement(trained);

@@ -32,6 +32,7 @@ final class GradeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Ranges.check("--timeout", timeout, 10, 86_400);
         Grader grader = Grader.builder().kernel(kernel).timeoutSeconds(timeout).memory(memory).build();
         List<Grader.Grade> grades = grader.grade(source, submissions, out, System.out::println);
         long passed = grades.stream().filter(Grader.Grade::passed).count();

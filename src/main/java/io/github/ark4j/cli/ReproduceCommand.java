@@ -4,6 +4,7 @@ import io.github.ark4j.data.DataDirectory;
 import io.github.ark4j.experiment.Experiment;
 import io.github.ark4j.experiment.Profile;
 import io.github.ark4j.experiment.Reproduction;
+import io.github.ark4j.util.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -44,6 +45,7 @@ final class ReproduceCommand implements Callable<Integer> {
         System.err.println("ark4j: data from " + DataDirectory.describe() + "; experiments "
                 + Reproduction.all().stream().map(Experiment::name).toList() + "; results in " + dir);
         double[] chosen = temperatures == null ? null : temperatures.stream().mapToDouble(Double::doubleValue).toArray();
+        AtomicFiles.requireWritable(dir, "the results folder", "choose another --out");
         int failed = new Reproduction(p, dir, chosen).run(only);
         System.out.println("report: " + dir.resolve("README.md") + (failed == 0 ? " (all claims within tolerance)" : " (" + failed + " claims outside tolerance)"));
         return strict && failed > 0 ? 1 : 0;

@@ -8,6 +8,7 @@ import io.github.ark4j.model.ModelCache;
 import io.github.ark4j.model.ModelFile;
 import io.github.ark4j.model.Trainer;
 import io.github.ark4j.model.TrainingConfig;
+import io.github.ark4j.util.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -63,6 +64,9 @@ final class TrainCommand implements Callable<Integer> {
             b.momentum(momentum);
         }
         TrainingConfig config = b.build();
+        if (out != null) {
+            AtomicFiles.requireWritable(out.toAbsolutePath().getParent(), "the folder of --out", "choose another --out");
+        }
         System.err.println("ark4j: data from " + DataDirectory.describe());
         Dataset dataset = Dataset.of(arch);
         LabeledImages train = dataset.load(true), test = dataset.load(false);

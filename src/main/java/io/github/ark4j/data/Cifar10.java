@@ -34,7 +34,7 @@ public final class Cifar10 {
 
     /** Reads a split from {@code <data root>/cifar-10}, with the root from {@link DataDirectory#resolve()}. */
     public static LabeledImages load(Split split) throws DataFormatException {
-        return load(DataDirectory.resolve().resolve("cifar-10"), split);
+        return load(DataDirectory.folder("cifar-10"), split);
     }
 
     /** Reads a split from a folder holding either the extracted {@code cifar-10-batches-bin/} or the archive. */

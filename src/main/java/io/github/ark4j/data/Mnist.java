@@ -33,7 +33,7 @@ public final class Mnist {
 
     /** Reads a split from {@code <data root>/mnist}, with the root from {@link DataDirectory#resolve()}. */
     public static LabeledImages load(Split split) throws DataFormatException {
-        return load(DataDirectory.resolve().resolve("mnist"), split);
+        return load(DataDirectory.folder("mnist"), split);
     }
 
     /** Reads a split from a folder holding the IDX files (gzip or not). */

@@ -1,9 +1,11 @@
 package io.github.ark4j.detect;
 
 import io.github.ark4j.data.LabeledImages;
+import io.github.ark4j.engine.Engine;
 import io.github.ark4j.model.Accuracy;
 import io.github.ark4j.model.NetworkClassifier;
 import io.github.ark4j.util.Progress;
+
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -35,6 +37,8 @@ public final class MutantSet implements Mutants {
         this.original = original;
         this.originalParams = original.network().params().dup();
         this.work = original.network().clone();
+        // the engine's layers, as the original's prefix activations and the mutants' suffixes run
+        Engine.defaults().accelerate(work);
         this.workClassifier = new NetworkClassifier(work, original.inputShape());
         this.operator = operator;
         this.rate = rate;

@@ -1,6 +1,6 @@
 package io.github.ark4j.detect;
 
-import io.github.ark4j.engine.FastConvolution;
+import io.github.ark4j.engine.Engine;
 import io.github.ark4j.model.Accuracy;
 import io.github.ark4j.model.NetworkClassifier;
 import io.github.ark4j.model.Tensors;
@@ -57,8 +57,10 @@ final class PrefixActivations {
         this.size = size;
     }
 
-    /** Runs {@code original} over {@code x} once, keeping the inputs of its parameterised layers within the budget. */
-    static PrefixActivations of(MultiLayerNetwork original, INDArray x, long budgetBytes) {
+    /** Runs {@code network} over {@code x} once, keeping the inputs of its parameterised layers within the budget. */
+    static PrefixActivations of(MultiLayerNetwork network, INDArray x, long budgetBytes) {
+        // the engine's layers, as the mutants' suffixes and MutantSet's whole mutants run: the same bits
+        MultiLayerNetwork original = Engine.defaults().sharedCopy(network);
         int n = (int) x.size(0);
         int batches = (n + Accuracy.BATCH - 1) / Accuracy.BATCH;
         Layer[] layers = original.getLayers();
@@ -165,7 +167,7 @@ final class PrefixActivations {
         INDArray tail = params.rank() == 1 ? params.get(NDArrayIndex.interval(offset, params.length()))
                 : params.get(NDArrayIndex.all(), NDArrayIndex.interval(offset, params.length()));
         suffix.init(tail, false);
-        FastConvolution.install(suffix);
+        Engine.defaults().accelerate(suffix);
         return suffix;
     }
 

@@ -15,10 +15,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * the same from ReLU(z) as from z, so {@link #backprop} may be given either (see {@link FastConvolution}). Where
  * z ≤ 0 the result is ε·0, i.e. −0 for a negative ε where DL4J writes +0: equal as numbers.
  *
- * <p>Used on the classifier's gradient twin only ({@link FastConvolution#installForInputGradients},
+ * <p>Used on the classifier's gradient twin only ({@link DifferentiableNetwork},
  * {@link InputGradientDenseLayer}); training networks keep DL4J's activation.
  */
-public final class FastBackwardRelu extends ActivationReLU {
+final class FastBackwardRelu extends ActivationReLU {
 
     @Override
     public Pair<INDArray, INDArray> backprop(INDArray in, INDArray epsilon) {

@@ -54,30 +54,15 @@ import java.util.Map;
  * Only NCHW without dilation is handled; anything else returns null and DL4J falls back to its built-in path.
  * Both strategies are tested against the built-in path and against finite differences.
  */
-public final class FastConvolution implements ConvolutionHelper {
+final class FastConvolution implements ConvolutionHelper {
     /**
      * Temporaries shared by all layers of a thread, grown on demand and reused: a fresh off-heap array of tens of MB
      * costs more to allocate and first touch (page faults) than the GEMM that fills it.
      */
     private static final ThreadLocal<java.util.Map<String, INDArray>> SCRATCH = ThreadLocal.withInitial(java.util.HashMap::new);
-    /** How the convolution is computed. */
-    public enum Strategy {
-        /** libnd4j's conv2d ops, run on oneDNN by the onednn build. */
-        ONEDNN,
-        /** im2col + one BLAS GEMM per layer and direction. */
-        GEMM;
-
-        /** ONEDNN when the native build has oneDNN (its build info says HAVE_ONEDNN), else GEMM. */
-        public static Strategy best() {
-            return nativeBuildInfo().contains("HAVE_ONEDNN") ? ONEDNN : GEMM;
-        }
-    }
-
-    private static final Strategy BEST = Strategy.best();
-    private static boolean blasThreadsSet;
     /** DL4J's ConvolutionLayer.helper, the slot cuDNN/oneDNN helpers use. */
     private static final Field HELPER_FIELD = helperField();
-    private final Strategy strategy;
+    private final Engine.Convolution strategy;
     /**
      * Backward passes compute ∂X only, not ∂W and ∂bias: for networks that are never trained, whose backward passes
      * serve input gradients and Jacobians (attacks). On the oneDNN build ∂X is then one transposed convolution
@@ -107,38 +92,18 @@ public final class FastConvolution implements ConvolutionHelper {
     /** Set while {@link #backwardAfterForward} runs a backward pass of this layer's network. */
     private boolean inBackwardAfterForward;
 
-    public FastConvolution(Strategy strategy, boolean inputGradientOnly) {
-        this(strategy, inputGradientOnly, false);
-    }
-
-    private FastConvolution(Strategy strategy, boolean inputGradientOnly, boolean forwardReusable) {
+    private FastConvolution(Engine.Convolution strategy, boolean inputGradientOnly, boolean forwardReusable) {
         this.strategy = strategy;
         this.inputGradientOnly = inputGradientOnly;
         this.forwardReusable = forwardReusable;
     }
 
-    /** Installs the best helper for this build on every convolution layer; returns how many layers got it. */
-    public static int install(MultiLayerNetwork network) {
-        return install(network, BEST);
-    }
-
-    /** Installs the helper with a given strategy on every convolution layer; returns how many layers got it. */
-    public static int install(MultiLayerNetwork network, Strategy strategy) {
-        return install(network, strategy, false);
-    }
-
     /**
-     * Installs a helper whose backward passes leave the parameter gradients uncomputed (stale), on a network that is
-     * only differentiated with respect to its input, never trained; returns how many layers got it.
+     * Installs the helper on every convolution layer; returns how many layers got it. An input-gradient-only helper's
+     * backward passes leave the parameter gradients uncomputed (stale): for a network that is only differentiated with
+     * respect to its input, never trained.
      */
-    public static int installForInputGradients(MultiLayerNetwork network, Strategy strategy) {
-        return install(network, strategy, true);
-    }
-
-    private static int install(MultiLayerNetwork network, Strategy strategy, boolean inputGradientOnly) {
-        if (strategy == Strategy.ONEDNN) {
-            useOneBlasThread();
-        }
+    static int install(MultiLayerNetwork network, Engine.Convolution strategy, boolean inputGradientOnly) {
         int n = 0;
         for (Layer l : network.getLayers()) {
             if (l instanceof ConvolutionLayer c && l.getClass() == ConvolutionLayer.class) {
@@ -155,20 +120,6 @@ public final class FastConvolution implements ConvolutionHelper {
     }
 
     /**
-     * Sets the process's BLAS (OpenBLAS) to one thread, once. With the oneDNN strategy the convolutions run on
-     * libnd4j's OpenMP threads and BLAS serves only the dense layers' small products, but OpenBLAS keeps a thread pool
-     * of its own (ND4J sizes it to OMP_NUM_THREADS) whose threads spin-wait for work against the OpenMP threads on the
-     * same cores. One thread makes MNIST gradients, inference, training and the gradient attacks faster on two cores
-     * and leaves CIFAR-10 within noise (`ark4j bench`, `ark4j bench --attacks`; docs/engine-design.md). A process-wide setting: the BLAS library has one pool.
-     */
-    private static synchronized void useOneBlasThread() {
-        if (!blasThreadsSet) {
-            Nd4j.factory().blas().setMaxThreads(1);
-            blasThreadsSet = true;
-        }
-    }
-
-    /**
      * True for the activations whose derivative DL4J computes the same from the activation a = f(z) as from z: the
      * plain ReLU (its backward pass multiplies by [z &gt; 0], and ReLU(z) &gt; 0 exactly when z &gt; 0) and the
      * identity (derivative 1). DL4J applies the activation in place on the array the helper returned, so a kept
@@ -182,13 +133,13 @@ public final class FastConvolution implements ConvolutionHelper {
      * Runs {@code backward}, a backward pass of {@code network} right after its forward pass, with each convolution
      * layer taking its pre-activation from that forward pass. DL4J 1.0.0-M2.1's {@code ConvolutionLayer} recomputes
      * its whole forward convolution in every backward pass only to differentiate its activation; for the
-     * input-gradient-only layers of {@link #installForInputGradients} with a ReLU or identity activation that
+     * input-gradient-only layers with a ReLU or identity activation that
      * recomputation is skipped (a layer whose input or parameters are not the forward pass's objects recomputes as
      * before). The network's {@link InputGradientDenseLayer}s likewise take f'(z) from the forward output and compute
      * the input gradient only. The caller guarantees that input and parameters were not changed in place since the
      * forward pass.
      */
-    public static <T> T backwardAfterForward(MultiLayerNetwork network, java.util.function.Supplier<T> backward) {
+    static <T> T backwardAfterForward(MultiLayerNetwork network, java.util.function.Supplier<T> backward) {
         java.util.List<FastConvolution> helpers = new java.util.ArrayList<>();
         java.util.List<InputGradientDenseLayer> dense = new java.util.ArrayList<>();
         for (Layer l : network.getLayers()) {
@@ -208,18 +159,16 @@ public final class FastConvolution implements ConvolutionHelper {
         }
     }
 
-    /** The strategy {@link #install(MultiLayerNetwork)} uses on this build. */
-    public static Strategy bestStrategy() {
-        return BEST;
-    }
-
-    /** Removes the helper, restoring DL4J's built-in convolution (for equivalence tests and benchmarks). */
-    public static void uninstall(MultiLayerNetwork network) {
+    /** Removes the helper, restoring DL4J's built-in convolution; returns how many layers changed. */
+    static int uninstall(MultiLayerNetwork network) {
+        int n = 0;
         for (Layer l : network.getLayers()) {
             if (l instanceof ConvolutionLayer c && l.getClass() == ConvolutionLayer.class) {
                 setHelper(c, null);
+                n++;
             }
         }
+        return n;
     }
 
     private static void setHelper(ConvolutionLayer layer, ConvolutionHelper helper) {
@@ -267,7 +216,7 @@ public final class FastConvolution implements ConvolutionHelper {
                 (input.size(3) + 2L * pad[1] - kernel[1]) / strides[1] + 1};
         INDArray out = forwardReusable && !inBackwardAfterForward ? ownOutput(input.dataType(), outShape)
                 : workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), outShape, 'c');
-        INDArray z = strategy == Strategy.ONEDNN ? oneDnnForward(input, weights, bias, kernel, strides, pad, out)
+        INDArray z = strategy == Engine.Convolution.ONEDNN ? oneDnnForward(input, weights, bias, kernel, strides, pad, out)
                 : gemmForward(input, weights, bias, kernel, strides, pad, out);
         // an output in a workspace is kept only by a copy (its memory is reused after the pass): recompute those
         if (forwardReusable && !inBackwardAfterForward) {
@@ -371,7 +320,7 @@ public final class FastConvolution implements ConvolutionHelper {
         if (!supported(dilation, format, convolutionMode)) {
             return null;
         }
-        if (strategy == Strategy.ONEDNN) {
+        if (strategy == Engine.Convolution.ONEDNN) {
             return oneDnnBackward(input, weights, bias, delta, kernel, strides, pad, biasGradView, weightGradView, workspaceMgr);
         }
         long b = input.size(0);
@@ -462,15 +411,6 @@ public final class FastConvolution implements ConvolutionHelper {
         weightGradView.assign(gradW);
         g.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGradView, 'c');
         return new Pair<>(g, epsNext);
-    }
-
-    /** The native library's build description (compiler, BLAS, oneDNN), or "" if it cannot be read. */
-    public static String nativeBuildInfo() {
-        try {
-            return String.valueOf(org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().buildInfo());
-        } catch (RuntimeException | LinkageError e) {
-            return "";
-        }
     }
 
     @Override

@@ -18,7 +18,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The dense layer of a network that is only differentiated with respect to its input (the classifier's gradient
- * twin, see {@link FastConvolution#installForInputGradients}). Its backward pass inside
+ * twin, see {@link DifferentiableNetwork}). Its backward pass inside
  * {@link FastConvolution#backwardAfterForward} is one matrix product, ∂X = δ·Wᵀ with δ = ε ⊙ f'(z) read from the
  * forward pass's output, where DL4J 1.0.0-M2.1's {@code BaseLayer.backpropGradient} runs three: it recomputes the
  * forward product z = X·W + b to differentiate the activation, and computes the weight gradient Xᵀ·δ and the bias
@@ -29,7 +29,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@link FastConvolution}); outside {@code backwardAfterForward}, or when the forward output lived in a workspace, the
  * layer falls back to DL4J's full backward pass. Parameter gradients are left uncomputed (stale).
  */
-public final class InputGradientDenseLayer extends DenseLayer {
+final class InputGradientDenseLayer extends DenseLayer {
     private INDArray forwardInput;
     private INDArray forwardOutput;
     /** Set by {@link FastConvolution#backwardAfterForward} while a backward pass right after the forward pass runs. */
@@ -43,7 +43,7 @@ public final class InputGradientDenseLayer extends DenseLayer {
      * Replaces each plain dense layer of the network whose activation is ReLU or the identity (no layer norm, no
      * weight noise) by one of these, on the same parameter and gradient views; returns how many were replaced.
      */
-    public static int install(MultiLayerNetwork network) {
+    static int install(MultiLayerNetwork network) {
         Layer[] layers = network.getLayers();
         int n = 0;
         for (int i = 0; i < layers.length; i++) {

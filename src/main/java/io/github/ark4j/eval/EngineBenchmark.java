@@ -1,8 +1,10 @@
 package io.github.ark4j.eval;
 
+import io.github.ark4j.engine.Engine;
 import io.github.ark4j.model.Architecture;
 import io.github.ark4j.model.NetworkClassifier;
 import io.github.ark4j.model.TrainingConfig;
+
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -43,6 +45,7 @@ public final class EngineBenchmark {
     public List<Row> run() {
         MultiLayerNetwork net = new MultiLayerNetwork(architecture.configuration(1, TrainingConfig.builder(architecture).build().updater(), 1, DataType.FLOAT));
         net.init();
+        Engine.defaults().accelerate(net);
         NetworkClassifier c = new NetworkClassifier(net, architecture);
         Nd4j.getRandom().setSeed(7);
         INDArray x = Nd4j.rand(DataType.FLOAT, batch, architecture.channels(), architecture.height(), architecture.width());
@@ -112,9 +115,9 @@ public final class EngineBenchmark {
                 sb.append(", ").append(k).append(' ').append(p.get(k));
             }
         }
-        String build = io.github.ark4j.engine.FastConvolution.nativeBuildInfo();
+        String build = Engine.nativeBuildInfo();
         sb.append(", native build: ").append(build.isBlank() ? "unknown" : build.replace('\n', ' ').replace("\"", "").trim());
-        sb.append(", convolution: ").append(io.github.ark4j.engine.FastConvolution.bestStrategy());
+        sb.append(", convolution: ").append(Engine.defaults().convolution());
         sb.append(", CPU AVX2: ").append(cpuFlag("avx2")).append(", AVX-512: ").append(cpuFlag("avx512f"));
         sb.append(", OMP_NUM_THREADS=").append(System.getenv("OMP_NUM_THREADS"));
         return sb.toString().replace('\n', ' ');

@@ -2,7 +2,7 @@ package io.github.ark4j.eval;
 
 import io.github.ark4j.data.LabeledImages;
 import io.github.ark4j.data.Mnist;
-import io.github.ark4j.engine.FastConvolution;
+import io.github.ark4j.engine.Engine;
 import io.github.ark4j.model.Architecture;
 import io.github.ark4j.model.NetworkClassifier;
 import io.github.ark4j.model.TrainingConfig;
@@ -161,7 +161,7 @@ public final class TorchPeer {
     public List<Ratio> ratios(Path weights, Path init, int pairs, int reps) throws IOException {
         NetworkClassifier c = new NetworkClassifier(load(weights), Architecture.PAPERNOT_MNIST);
         MultiLayerNetwork trainee = load(init);
-        FastConvolution.install(trainee);
+        Engine.defaults().accelerate(trainee);
         LabeledImages test = Mnist.load(rawMnist, Mnist.Split.TEST).first(15 * BATCH);
         LabeledImages train = Mnist.load(rawMnist, Mnist.Split.TRAIN).first(62 * BATCH);
         List<INDArray> tx = batches(test.features(), 15);

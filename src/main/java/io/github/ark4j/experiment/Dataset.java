@@ -45,7 +45,7 @@ public enum Dataset {
 
     /** True when the configured data root holds this dataset (the embedded default holds MNIST only). */
     public boolean present() {
-        return this == MNIST ? Files.isDirectory(DataDirectory.resolve().resolve("mnist"))
-                : Cifar10.present(DataDirectory.resolve().resolve("cifar-10"));
+        return this == MNIST ? Files.isDirectory(DataDirectory.folder("mnist"))
+                : Cifar10.present(DataDirectory.folder("cifar-10"));
     }
 }

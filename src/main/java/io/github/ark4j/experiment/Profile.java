@@ -1,5 +1,7 @@
 package io.github.ark4j.experiment;
 
+import io.github.ark4j.engine.Engine;
+
 import io.github.ark4j.data.DataFormatException;
 import io.github.ark4j.data.LabeledImages;
 import io.github.ark4j.defense.DefensiveDistillation;
@@ -75,8 +77,12 @@ public enum Profile {
         return this == QUICK && dataset == Dataset.CIFAR10 ? QUICK_CIFAR10_MUTANTS : mutants;
     }
 
-    /** The profile selected by the system property or the environment, QUICK if neither is set. */
+    /**
+     * The profile selected by the system property or the environment, QUICK if neither is set. The notebooks' first
+     * call, so it also sets the engine's BLAS threads ({@link Engine#useBlasThreads}) as the command line does.
+     */
     public static Profile current() {
+        Engine.useBlasThreads(Engine.DEFAULT_BLAS_THREADS);
         String v = System.getProperty("ark4j.profile", System.getenv().getOrDefault("ARK4J_PROFILE", "quick"));
         return fromName(v);
     }

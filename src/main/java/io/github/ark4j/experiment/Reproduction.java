@@ -220,7 +220,7 @@ public final class Reproduction {
     }
 
     private static String engine() {
-        String info = io.github.ark4j.engine.FastConvolution.nativeBuildInfo();
+        String info = io.github.ark4j.engine.Engine.nativeBuildInfo();
         return info.contains("HAVE_ONEDNN") ? "nd4j-native with oneDNN" : "nd4j-native (no oneDNN)";
     }
 }

@@ -2,16 +2,22 @@ package io.github.ark4j.model;
 
 import io.github.ark4j.data.LabeledImages;
 import io.github.ark4j.util.AtomicFiles;
+import io.github.ark4j.util.EntryLock;
+import io.github.ark4j.util.KitFiles;
 import io.github.ark4j.util.Progress;
 import io.github.ark4j.util.Sha256;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -22,35 +28,45 @@ import java.util.function.Supplier;
  * (only the epochs differ) continues the longest cached shorter run instead of starting again: the trainer's seeding
  * makes that the same network bit for bit as training from scratch.
  *
- * <p>A cache may also start from models the project ships ({@link #shippedDirectory()}): on a miss, a file of the same
- * name there — a trained model, or the checkpoint of a training still under way — is copied into the cache first.
- * The full profile's CIFAR-10 net takes 1.5–2.5 hours to train on 2 cores; a student should not have to.
+ * <p>Layers: the user's cache is read first and is the only one written; below it, read-only, a shared cache
+ * ({@code -Dark4j.cache.shared} or {@code ARK4J_CACHE_SHARED}: e.g. an instructor's pre-trained models for a class)
+ * and the models the project ships ({@link #shippedDirectory()}). Every model read is verified (its content hash, or a
+ * layer's {@code SHA256SUMS}); a corrupt one in the user's cache is moved aside and trained again, one in a read-only
+ * layer is reported and skipped. A model missing from every layer is trained under a lock on its entry
+ * ({@link EntryLock}): concurrent runs that need it train it once, the others wait and then read it.
  */
 public final class ModelCache {
     private final Path directory;
-    /** Models the project ships, or null. */
-    private final Path shipped;
+    /** Read-only layers under {@link #directory}, searched in order. */
+    private final List<Path> readOnly;
 
     public ModelCache(Path directory) {
-        this(directory, null);
+        this(directory, List.of());
     }
 
-    /** A cache in {@code directory} that starts from the models and checkpoints in {@code shipped} (may be null). */
-    public ModelCache(Path directory, Path shipped) {
+    /** A cache in {@code directory} over read-only layers searched in order (folders that do not exist are skipped). */
+    public ModelCache(Path directory, List<Path> readOnly) {
         this.directory = directory;
-        this.shipped = shipped;
+        this.readOnly = List.copyOf(readOnly);
     }
 
-    /** The cache at its configured location, starting from the project's shipped models. */
+    /** The cache at its configured location, over the shared cache (if configured) and the project's shipped models. */
     public static ModelCache standard() {
-        return new ModelCache(defaultDirectory(), shippedDirectory());
+        List<Path> layers = new ArrayList<>();
+        sharedDirectory().ifPresent(layers::add);
+        layers.add(shippedDirectory());
+        return new ModelCache(defaultDirectory(), layers);
     }
 
-    /** The project's {@code models/} folder (searched in the working directory and its parent, as {@code data/} is). */
+    /** The project's {@code models/} folder, found from the kit's installation whatever the working directory. */
     public static Path shippedDirectory() {
-        Path here = Paths.get("models");
-        Path parent = Paths.get("..", "models");
-        return Files.isDirectory(here) || !Files.isDirectory(parent) ? here : parent.normalize();
+        return KitFiles.locate("models");
+    }
+
+    /** The read-only shared cache: {@code -Dark4j.cache.shared}, else {@code ARK4J_CACHE_SHARED}, else none. */
+    public static Optional<Path> sharedDirectory() {
+        String p = System.getProperty("ark4j.cache.shared", System.getenv("ARK4J_CACHE_SHARED"));
+        return p == null || p.isBlank() ? Optional.empty() : Optional.of(Paths.get(p));
     }
 
     public static Path defaultDirectory() {
@@ -91,36 +107,102 @@ public final class ModelCache {
     public ModelFile.Loaded getOrTrain(TrainingConfig config, INDArray features, Supplier<INDArray> labels, String datasetName, String dataKey,
                                        LabeledImages test, String extra) throws IOException {
         Path file = pathFor(config, dataKey, extra);
-        copyShipped(file);
-        if (Files.exists(file)) {
-            try {
-                ModelFile.Loaded cached = ModelFile.load(file);
-                Progress.log("ark4j: using cached model " + file);
+        ModelFile.Loaded cached = find(file);
+        if (cached != null) {
+            return cached;
+        }
+        AtomicFiles.requireWritable(directory, "the model cache", "set ARK4J_CACHE to a folder you can write to");
+        try (EntryLock lock = EntryLock.acquire(file, file.getFileName().toString())) {
+            // another run may have trained it while this one waited
+            cached = readOwn(file);
+            if (cached != null) {
                 return cached;
-            } catch (IOException e) {
-                ModelFile.moveAside(file, e);
             }
+            AtomicFiles.removeLeftovers(file);
+            Progress.log("ark4j: training " + config + (extra.isEmpty() ? "" : " (" + extra + ")") + " on " + datasetName
+                    + " (cache miss: " + file.getFileName() + ")");
+            Path ckpt = file.resolveSibling(file.getFileName() + ".checkpoint");
+            AtomicFiles.removeLeftovers(ckpt);
+            if (!Files.exists(ckpt)) {
+                copyCheckpointFromLayers(ckpt);
+            }
+            if (!Files.exists(ckpt)) {
+                continueShorterRun(config, dataKey, extra, ckpt);
+            }
+            Trainer.Result r = new Trainer(config).checkpoint(ckpt).train(features, labels.get(), datasetName, test, extra);
+            ModelFile.save(r.network(), r.info(), file);
+            Files.deleteIfExists(ckpt);
+            return new ModelFile.Loaded(r.network(), r.info());
         }
-        Progress.log("ark4j: training " + config + (extra.isEmpty() ? "" : " (" + extra + ")") + " on " + datasetName
-                + " (cache miss: " + file.getFileName() + ")");
-        Path ckpt = file.resolveSibling(file.getFileName() + ".checkpoint");
-        copyShipped(ckpt);
-        if (!Files.exists(ckpt)) {
-            continueShorterRun(config, dataKey, extra, ckpt);
-        }
-        Trainer.Result r = new Trainer(config).checkpoint(ckpt).train(features, labels.get(), datasetName, test, extra);
-        ModelFile.save(r.network(), r.info(), file);
-        Files.deleteIfExists(ckpt);
-        return new ModelFile.Loaded(r.network(), r.info());
     }
 
-    /** Copies the shipped file of the same name into the cache when the cache lacks it. */
-    private void copyShipped(Path target) throws IOException {
-        Path source = shipped == null ? null : shipped.resolve(target.getFileName().toString());
-        if (source != null && !Files.exists(target) && Files.isRegularFile(source)) {
-            Progress.log("ark4j: starting from the project's " + source);
-            Files.createDirectories(target.toAbsolutePath().getParent());
-            AtomicFiles.write(target, tmp -> Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING));
+    /** The model from the first layer that holds a readable copy, or null. */
+    private ModelFile.Loaded find(Path file) throws IOException {
+        ModelFile.Loaded own = readOwn(file);
+        if (own != null) {
+            return own;
+        }
+        for (Path layer : readOnly) {
+            Path f = layer.resolve(file.getFileName().toString());
+            if (Files.isRegularFile(f)) {
+                try {
+                    verifyListed(f);
+                    ModelFile.Loaded m = ModelFile.load(f);
+                    Progress.log("ark4j: using the model " + f);
+                    return m;
+                } catch (IOException e) {
+                    Progress.log("ark4j: skipping " + f + " in a read-only cache: " + e.getMessage().replace(f + ": ", "")
+                            .lines().findFirst().orElse(""));
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The model in the user's own cache, or null; a corrupt one is moved aside. */
+    private ModelFile.Loaded readOwn(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return null;
+        }
+        try {
+            ModelFile.Loaded cached = ModelFile.load(file);
+            Progress.log("ark4j: using cached model " + file);
+            return cached;
+        } catch (IOException e) {
+            AtomicFiles.moveAside(file, e.getMessage());
+            return null;
+        }
+    }
+
+    /** Checks a read-only layer's file against the layer's {@code SHA256SUMS}, when the layer has one listing it. */
+    private static void verifyListed(Path file) throws IOException {
+        Path sums = file.resolveSibling("SHA256SUMS");
+        if (!Files.isRegularFile(sums)) {
+            return;
+        }
+        String name = file.getFileName().toString();
+        for (String line : Files.readAllLines(sums, StandardCharsets.UTF_8)) {
+            String[] parts = line.trim().split("\\s+\\*?", 2);
+            if (parts.length == 2 && parts[1].equals(name)) {
+                String actual = Sha256.of(Files.readAllBytes(file));
+                if (!actual.equalsIgnoreCase(parts[0])) {
+                    throw new IOException(file + ": SHA-256 differs from " + sums + " (" + actual.substring(0, 16) + "… instead of "
+                            + parts[0].substring(0, Math.min(16, parts[0].length())) + "…)");
+                }
+                return;
+            }
+        }
+    }
+
+    /** Copies a checkpoint of a training still under way from a read-only layer, to continue it here. */
+    private void copyCheckpointFromLayers(Path ckpt) throws IOException {
+        for (Path layer : readOnly) {
+            Path source = layer.resolve(ckpt.getFileName().toString());
+            if (Files.isRegularFile(source)) {
+                Progress.log("ark4j: continuing the training in " + source);
+                AtomicFiles.write(ckpt, tmp -> Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING));
+                return;
+            }
         }
     }
 

@@ -14,17 +14,23 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
  * A trained model on disk: DL4J's model zip (configuration, parameters, updater state) plus an
- * {@code ark4j.properties} entry with the {@link ModelInfo}. Written to a temporary file in the target folder and
+ * {@code ark4j.properties} entry with the {@link ModelInfo} and an {@code ark4j.sha256} entry with the SHA-256 of every
+ * other entry's name and content, which {@link #load} verifies. Written to a temporary file in the target folder and
  * moved into place atomically, so a reader never sees a half-written model.
  */
 public final class ModelFile {
     static final String METADATA_ENTRY = "ark4j.properties";
     /** DL4J's entry for the updater state. */
     static final String UPDATER_ENTRY = "updaterState.bin";
+    /** The entry with the SHA-256 of the others. */
+    static final String DIGEST_ENTRY = "ark4j.sha256";
+    /** The time stamp of every entry: the zip format's earliest. */
+    private static final java.time.LocalDateTime FIXED_TIME = java.time.LocalDateTime.of(1980, 1, 1, 0, 0);
 
     /** A network with its metadata. */
     public record Loaded(MultiLayerNetwork network, ModelInfo info) {
@@ -36,17 +42,55 @@ public final class ModelFile {
     private ModelFile() {
     }
 
+    /**
+     * Writes the model: DL4J's entries, the metadata and the content hash, in name order with a fixed time stamp, so that
+     * the same network and metadata give the same bytes (runs that train the same model write identical files).
+     */
     public static void save(MultiLayerNetwork network, ModelInfo info, Path file) throws IOException {
-        AtomicFiles.write(file, tmp -> {
-            ModelSerializer.writeModel(network, tmp.toFile(), true);
-            try (FileSystem zip = FileSystems.newFileSystem(URI.create("jar:" + tmp.toUri()), Map.of())) {
-                Files.writeString(zip.getPath(METADATA_ENTRY), info.toProperties(), StandardCharsets.UTF_8);
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path dl4j = AtomicFiles.tempFile(dir, "." + file.getFileName() + ".", ".part.dl4j");
+        try {
+            ModelSerializer.writeModel(network, dl4j.toFile(), true);
+            java.util.TreeMap<String, byte[]> entries = new java.util.TreeMap<>();
+            try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(dl4j.toFile())) {
+                for (var e : java.util.Collections.list(zip.entries())) {
+                    if (!e.isDirectory()) {
+                        try (var in = zip.getInputStream(e)) {
+                            entries.put(e.getName(), in.readAllBytes());
+                        }
+                    }
+                }
             }
-        });
+            entries.put(METADATA_ENTRY, info.toProperties().getBytes(StandardCharsets.UTF_8));
+            java.security.MessageDigest md = io.github.ark4j.util.Sha256.digest();
+            entries.forEach((name, bytes) -> {
+                md.update(name.getBytes(StandardCharsets.UTF_8));
+                md.update((byte) 0);
+                md.update(bytes);
+            });
+            entries.put(DIGEST_ENTRY, (java.util.HexFormat.of().formatHex(md.digest()) + "\n").getBytes(StandardCharsets.US_ASCII));
+            AtomicFiles.write(file, tmp -> {
+                try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(
+                        new java.io.BufferedOutputStream(Files.newOutputStream(tmp)))) {
+                    for (var e : entries.entrySet()) {
+                        java.util.zip.ZipEntry z = new java.util.zip.ZipEntry(e.getKey());
+                        z.setTimeLocal(FIXED_TIME);
+                        out.putNextEntry(z);
+                        out.write(e.getValue());
+                        out.closeEntry();
+                    }
+                }
+            });
+        } finally {
+            Files.deleteIfExists(dl4j);
+        }
     }
 
+    /** Reads a model after verifying its content hash (models written before the hash entry existed rely on the zip's CRCs). */
     public static Loaded load(Path file) throws IOException {
         ModelInfo info = readInfo(file);
+        verify(file);
         try {
             return new Loaded(ModelSerializer.restoreMultiLayerNetwork(file.toFile(), true), info);
         } catch (IOException | RuntimeException e) {
@@ -67,20 +111,45 @@ public final class ModelFile {
     }
 
     /**
-     * Moves a model file that cannot be read out of the way (to {@code <name>.corrupt}, or {@code .corrupt-2}, ... when
-     * that exists), so that it is recomputed rather than failing every run, and kept for a look rather than deleted.
-     * Reports it in one line; returns where it went.
+     * Checks the model's {@code ark4j.sha256} entry against its other entries; throws naming the file when they differ
+     * or an entry cannot be read.
      */
-    public static Path moveAside(Path file, IOException problem) throws IOException {
-        Path aside = file.resolveSibling(file.getFileName() + ".corrupt");
-        for (int i = 2; Files.exists(aside); i++) {
-            aside = file.resolveSibling(file.getFileName() + ".corrupt-" + i);
+    public static void verify(Path file) throws IOException {
+        try (FileSystem zip = FileSystems.newFileSystem(URI.create("jar:" + file.toAbsolutePath().toUri()), Map.of())) {
+            Path digest = zip.getPath(DIGEST_ENTRY);
+            if (!Files.exists(digest)) {
+                return;
+            }
+            String expected = Files.readString(digest, StandardCharsets.US_ASCII).trim();
+            String actual = contentDigest(zip);
+            if (!expected.equals(actual)) {
+                throw new IOException(file + ": content hash mismatch (recorded " + expected.substring(0, Math.min(16, expected.length()))
+                        + "…, computed " + actual.substring(0, 16) + "…)");
+            }
+        } catch (java.util.zip.ZipException | java.nio.file.ProviderNotFoundException e) {
+            throw new IOException(file + ": not an ark4j model (not a readable zip archive: " + e.getMessage() + ")", e);
         }
-        Files.move(file, aside, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        String why = problem.getMessage() == null ? "" : problem.getMessage().replace(file.toString() + ": ", "");
-        Progress.log("ark4j: " + file.getFileName() + " could not be read (" + why.lines().findFirst().orElse("") + "); moved aside to "
-                + aside.getFileName() + ", computing it again");
-        return aside;
+    }
+
+    /** SHA-256 over every entry but the digest's own, in name order: each name, a zero byte, the content (as {@link #save}). */
+    private static String contentDigest(FileSystem zip) throws IOException {
+        java.security.MessageDigest md = io.github.ark4j.util.Sha256.digest();
+        List<Path> entries;
+        try (var walk = Files.walk(zip.getPath("/"))) {
+            entries = walk.filter(Files::isRegularFile).filter(p -> !p.toString().equals("/" + DIGEST_ENTRY))
+                    .sorted(java.util.Comparator.comparing(Path::toString)).toList();
+        }
+        for (Path e : entries) {
+            md.update(e.toString().substring(1).getBytes(StandardCharsets.UTF_8));
+            md.update((byte) 0);
+            try (var in = Files.newInputStream(e)) {
+                byte[] buf = new byte[1 << 16];
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    md.update(buf, 0, n);
+                }
+            }
+        }
+        return java.util.HexFormat.of().formatHex(md.digest());
     }
 
     /** Reads only the metadata. */

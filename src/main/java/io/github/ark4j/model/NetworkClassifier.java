@@ -1,70 +1,47 @@
 package io.github.ark4j.model;
 
-import io.github.ark4j.engine.FastConvolution;
-import io.github.ark4j.engine.InputGradientDenseLayer;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import io.github.ark4j.engine.DifferentiableNetwork;
+import io.github.ark4j.engine.Engine;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.List;
-
 /**
  * A {@link Classifier} over a DL4J {@link MultiLayerNetwork} whose last layer outputs the logits (identity
- * activation), as every {@link Architecture} does.
- *
- * <p>Gradient mechanism: DL4J's {@code MultiLayerNetwork.backpropGradient(ε)} with an arbitrary ε at the logits.
- * DL4J refuses that on a network that ends in an {@code OutputLayer}, so this class keeps a "logits twin": the same
- * configuration with the output layer replaced by an identity {@code DenseLayer}, initialised on the very same
- * parameter array (no copy; training the original updates the twin). One forward pass stores the activations, and
- * each backward pass from them costs one DL4J backprop: a loss, logit or probability gradient takes one, a
- * K-class Jacobian K. {@code calculateGradients} was not used: it returns only the summed-loss gradient.
- * ComputationGraph is avoided: it cannot return input gradients in 1.0.0-M2.1 (DL4J issue 8173). Both networks run
- * their convolutions through {@link FastConvolution}; the twin's dense layers are {@link InputGradientDenseLayer}s,
- * whose backward passes compute the input gradient only.
+ * activation), as every {@link Architecture} does. Logits and gradients come from the engine's
+ * {@link DifferentiableNetwork} of the network (one forward pass stores the activations, each gradient is one backward
+ * pass from them: a loss, logit or probability gradient takes one, a K-class Jacobian K); the network itself is not
+ * modified and keeps its parameters shared with the classifier (training it moves the classifier).
  */
 public final class NetworkClassifier implements Classifier {
     private final MultiLayerNetwork network;
-    private final MultiLayerNetwork twin;
+    private final DifferentiableNetwork engine;
     private final int classes;
     private final long[] inputShape;
-    /** Counts forward passes on the twin, so that a {@link ForwardPass} knows when its activations were replaced. */
+    /** Counts forward passes, so that a {@link ForwardPass} knows when its activations were replaced. */
     private long forwardPasses;
 
+    /** A classifier on the default {@link Engine}. */
     public NetworkClassifier(MultiLayerNetwork network, long[] inputShape) {
+        this(network, inputShape, Engine.defaults());
+    }
+
+    /** A classifier whose logits and gradients run on a given engine (e.g. DL4J's own layers, as a reference). */
+    public NetworkClassifier(MultiLayerNetwork network, long[] inputShape, Engine engine) {
         this.network = network;
         this.inputShape = inputShape.clone();
-        MultiLayerConfiguration conf = network.getLayerWiseConfigurations().clone();
-        // DL4J's backprop re-applies a layer's dropout (as in training); the twin is for inference-time gradients
-        for (NeuralNetConfiguration c : conf.getConfs()) {
-            c.getLayer().setIDropout(null);
-        }
-        int last = conf.getConfs().size() - 1;
-        NeuralNetConfiguration lastConf = conf.getConf(last);
-        FeedForwardLayer out = (FeedForwardLayer) lastConf.getLayer();
-        this.classes = (int) out.getNOut();
-        lastConf.setLayer(new DenseLayer.Builder().nIn(out.getNIn()).nOut(out.getNOut()).activation(Activation.IDENTITY).build());
-        this.twin = new MultiLayerNetwork(conf);
-        this.twin.init(network.params(), false);
-        FastConvolution.install(network);
-        // the twin is only differentiated with respect to its input (logits, gradients, Jacobians), never trained
-        FastConvolution.installForInputGradients(twin, FastConvolution.bestStrategy());
-        InputGradientDenseLayer.install(twin);
+        this.engine = engine.differentiable(network);
+        this.classes = this.engine.classes();
     }
 
     /** A classifier on a network built from an {@link Architecture}. */
     public NetworkClassifier(MultiLayerNetwork network, Architecture architecture) {
-        this(network, new long[]{architecture.channels(), architecture.height(), architecture.width()});
+        this(network, architecture, Engine.defaults());
     }
 
-    /** The logits twin (shares the parameters of {@link #network()}). */
-    public MultiLayerNetwork twin() {
-        return twin;
+    /** A classifier on a network built from an {@link Architecture}, on a given engine. */
+    public NetworkClassifier(MultiLayerNetwork network, Architecture architecture, Engine engine) {
+        this(network, new long[]{architecture.channels(), architecture.height(), architecture.width()}, engine);
     }
 
     public MultiLayerNetwork network() {
@@ -84,19 +61,17 @@ public final class NetworkClassifier implements Classifier {
     @Override
     public INDArray logits(INDArray x) {
         Tensors.requireBatch("x", x, inputShape);
-        return network.output(x.castTo(network.getLayerWiseConfigurations().getDataType()), false);
+        return engine.logits(x);
     }
 
-    /** Forward pass on the twin that keeps the layer inputs for the backward passes; returns the logits. */
+    /** Forward pass that keeps the layer inputs for the backward passes; returns the logits. */
     private INDArray forward(INDArray x) {
         Tensors.requireBatch("x", x, inputShape);
         forwardPasses++;
-        twin.setInput(x.castTo(twin.getLayerWiseConfigurations().getDataType()));
-        List<INDArray> acts = twin.feedForward(false, false);
-        return acts.get(acts.size() - 1);
+        return engine.forward(x);
     }
 
-    /** {@inheritDoc} One forward pass on the twin; each gradient is one backward pass from its stored activations. */
+    /** {@inheritDoc} One forward pass; each gradient is one backward pass from its stored activations. */
     @Override
     public ForwardPass forwardPass(INDArray x) {
         INDArray z = forward(x).dup();
@@ -106,23 +81,15 @@ public final class NetworkClassifier implements Classifier {
                 throw new IllegalStateException("this forward pass was replaced by a later one on the same classifier");
             }
             requireWeights(x, w);
-            return backward(w.castTo(twin.getLayerWiseConfigurations().getDataType()));
+            return engine.backward(w);
         });
-    }
-
-    /** Backward pass from ε at the logits, after {@link #forward}; returns ∂(Σ ε·Z)/∂x with the input's shape. */
-    private INDArray backward(INDArray eps) {
-        // the convolutions' pre-activations come from the forward pass (the twin's input and weights are not changed
-        // in place between the two): DL4J would recompute each forward convolution
-        return FastConvolution.backwardAfterForward(twin,
-                () -> twin.backpropGradient(eps.dup(), LayerWorkspaceMgr.noWorkspaces()).getSecond().dup());
     }
 
     @Override
     public INDArray logitGradient(INDArray x, INDArray w) {
         forward(x);
         requireWeights(x, w);
-        return backward(w.castTo(twin.getLayerWiseConfigurations().getDataType()));
+        return engine.backward(w);
     }
 
     @Override
@@ -132,7 +99,7 @@ public final class NetworkClassifier implements Classifier {
             throw new IllegalArgumentException("classOfSample holds " + classOfSample.length + " entries for a batch of " + x.size(0));
         }
         INDArray p = TemperatureCrossEntropy.softmax(z, temperature);
-        return backward(probabilityRowWeights(p, classOfSample, temperature));
+        return engine.backward(probabilityRowWeights(p, classOfSample, temperature));
     }
 
     @Override
@@ -145,7 +112,7 @@ public final class NetworkClassifier implements Classifier {
         for (int k = 0; k < classes; k++) {
             java.util.Arrays.fill(cls, k);
             jac.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(k))
-                    .assign(backward(probabilityRowWeights(p, cls, temperature)));
+                    .assign(engine.backward(probabilityRowWeights(p, cls, temperature)));
         }
         return jac;
     }

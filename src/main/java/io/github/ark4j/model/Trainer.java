@@ -2,7 +2,8 @@ package io.github.ark4j.model;
 
 import io.github.ark4j.data.LabeledImages;
 import io.github.ark4j.data.ShuffledBatches;
-import io.github.ark4j.engine.FastConvolution;
+import io.github.ark4j.engine.Engine;
+import io.github.ark4j.util.AtomicFiles;
 import io.github.ark4j.util.Progress;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -80,7 +81,7 @@ public final class Trainer {
             net = new MultiLayerNetwork(arch.configuration(config.temperature(), config.updater(), config.seed(), dataType));
             net.init();
         }
-        FastConvolution.install(net);
+        Engine.defaults().accelerate(net);
         ShuffledBatches batches = new ShuffledBatches(features.castTo(dataType), labels.castTo(dataType), config.batchSize(), true, config.seed(), startEpoch);
         List<EpochStats> history = new ArrayList<>();
         double acc = Double.NaN;
@@ -131,7 +132,7 @@ public final class Trainer {
         try {
             return resumable(ModelFile.readInfo(checkpoint), datasetName) ? ModelFile.load(checkpoint) : null;
         } catch (IOException e) {
-            ModelFile.moveAside(checkpoint, e);
+            AtomicFiles.moveAside(checkpoint, e.getMessage());
             return null;
         }
     }

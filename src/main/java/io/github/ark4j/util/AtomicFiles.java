@@ -73,4 +73,51 @@ public final class AtomicFiles {
     public static void writeString(Path file, String text) throws IOException {
         write(file, tmp -> Files.writeString(tmp, text, StandardCharsets.UTF_8));
     }
+
+    /**
+     * Moves a file that cannot be read out of the way (to {@code <name>.corrupt}, or {@code .corrupt-2}, ... when that
+     * exists), so that it is recomputed rather than failing every run, and kept for a look rather than deleted.
+     * Reports it in one line naming the reason; returns where it went.
+     */
+    public static Path moveAside(Path file, String reason) throws IOException {
+        Path aside = file.resolveSibling(file.getFileName() + ".corrupt");
+        for (int i = 2; Files.exists(aside); i++) {
+            aside = file.resolveSibling(file.getFileName() + ".corrupt-" + i);
+        }
+        Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
+        Progress.log("ark4j: " + file.getFileName() + " could not be read (" + reason.replace(file.toString() + ": ", "").lines().findFirst().orElse("")
+                + "); moved aside to " + aside.getFileName() + ", computing it again");
+        return aside;
+    }
+
+    /**
+     * Removes the temporary files {@link #write} left for {@code file} when its writer was killed; call only while
+     * holding the entry's lock, when no other writer of it can be running.
+     */
+    public static void removeLeftovers(Path file) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        String prefix = "." + file.getFileName() + ".";
+        try (var entries = Files.newDirectoryStream(dir, e -> e.getFileName().toString().startsWith(prefix)
+                && e.getFileName().toString().contains(".part"))) {
+            for (Path e : entries) {
+                Files.deleteIfExists(e);
+            }
+        }
+    }
+
+    /**
+     * Fails before any work when {@code dir} cannot be created or written, naming it, {@code what} it is for and what
+     * to do instead ({@code remedy}).
+     */
+    public static void requireWritable(Path dir, String what, String remedy) throws IOException {
+        try {
+            Files.createDirectories(dir);
+            Files.delete(tempFile(dir, ".write-check.", ".part"));
+        } catch (IOException e) {
+            throw new IOException("cannot write to " + what + " " + dir.toAbsolutePath() + " (" + Problems.describe(e) + "): " + remedy);
+        }
+    }
 }

@@ -5,25 +5,33 @@ import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.net.URISyntaxException;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
-import java.util.Locale;
-import java.util.function.Supplier;
 
 /**
  * Results of the long stages of an experiment kept on disk under a key that determines them, so that a run stopped
  * midway resumes after its last finished stage: the full CIFAR-10 detection experiment takes about four hours on 2
  * cores. Keys hold ark4j's code fingerprint beside the stage's inputs and parameters: the same build at
- * the same thread count recomputes a stage bit for bit, so a cached one is the result the run would compute. Files are written atomically; one that cannot be read is reported by
- * name and computed again.
+ * the same thread count recomputes a stage bit for bit, so a cached one is the result the run would compute.
+ *
+ * <p>A stage file is a header, the codec's bytes and their SHA-256, written atomically; a read verifies the hash, and a
+ * file that fails it (or cannot be decoded) is moved aside with a one-line notice and computed again. Read-only layers
+ * (a shared cache) are searched after the user's own folder and never written. A missing stage is computed under a
+ * lock on its entry ({@link EntryLock}): concurrent runs compute it once.
  */
 public final class StageCache {
     /** How a stage's result is written to and read from a file. */
@@ -33,10 +41,20 @@ public final class StageCache {
         T read(DataInputStream in) throws IOException;
     }
 
+    private static final byte[] MAGIC = "ark4j-stage-1\n".getBytes(StandardCharsets.US_ASCII);
+    private static final int DIGEST_BYTES = 32;
+
     private final Path directory;
+    private final List<Path> readOnly;
 
     public StageCache(Path directory) {
+        this(directory, List.of());
+    }
+
+    /** A cache in {@code directory} over read-only layers searched after it, in order. */
+    public StageCache(Path directory, List<Path> readOnly) {
         this.directory = directory;
+        this.readOnly = List.copyOf(readOnly);
     }
 
     public Path directory() {
@@ -110,21 +128,80 @@ public final class StageCache {
             return compute.get();
         }
         Path file = pathFor(name, key);
-        if (Files.exists(file)) {
-            try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
-                T value = codec.read(in);
-                Progress.log("ark4j: " + name + " from " + file);
-                return value;
-            } catch (IOException | RuntimeException e) {
-                Progress.log("ark4j: " + file + " is unreadable (" + e + "); computing " + name + " again");
+        T own = readOwn(file, name, codec);
+        if (own != null) {
+            return own;
+        }
+        for (Path layer : readOnly) {
+            Path shared = layer.resolve(file.getFileName().toString());
+            if (Files.isRegularFile(shared)) {
+                try {
+                    T value = read(shared, codec);
+                    Progress.log("ark4j: " + name + " from " + shared);
+                    return value;
+                } catch (IOException e) {
+                    Progress.log("ark4j: skipping " + shared + " in a read-only cache (" + e.getMessage() + ")");
+                }
             }
         }
-        T value = compute.get();
-        AtomicFiles.write(file, tmp -> {
-            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
-                codec.write(value, out);
+        try (EntryLock lock = EntryLock.acquire(file, name)) {
+            // another run may have computed it while this one waited
+            own = readOwn(file, name, codec);
+            if (own != null) {
+                return own;
             }
-        });
-        return value;
+            AtomicFiles.removeLeftovers(file);
+            T value = compute.get();
+            AtomicFiles.write(file, tmp -> {
+                try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
+                    out.write(MAGIC);
+                    MessageDigest md = Sha256.digest();
+                    DataOutputStream payload = new DataOutputStream(new DigestOutputStream(out, md));
+                    codec.write(value, payload);
+                    payload.flush();
+                    out.write(md.digest());
+                }
+            });
+            return value;
+        }
+    }
+
+    /** The stage from the user's own folder, or null; a file that fails verification is moved aside. */
+    private <T> T readOwn(Path file, String name, Codec<T> codec) throws IOException {
+        if (!Files.exists(file)) {
+            return null;
+        }
+        try {
+            T value = read(file, codec);
+            Progress.log("ark4j: " + name + " from " + file);
+            return value;
+        } catch (IOException e) {
+            AtomicFiles.moveAside(file, e.getMessage());
+            return null;
+        }
+    }
+
+    /** Decodes a stage file after checking its header and content hash. */
+    static <T> T read(Path file, Codec<T> codec) throws IOException {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+            byte[] magic = in.readNBytes(MAGIC.length);
+            if (!Arrays.equals(magic, MAGIC)) {
+                throw new IOException("not an ark4j stage file of this version");
+            }
+            MessageDigest md = Sha256.digest();
+            T value;
+            try {
+                value = codec.read(new DataInputStream(new DigestInputStream(in, md)));
+            } catch (RuntimeException e) {
+                throw new IOException("undecodable content (" + Problems.describe(e) + ")", e);
+            }
+            byte[] recorded = in.readNBytes(DIGEST_BYTES);
+            if (recorded.length != DIGEST_BYTES || in.read() != -1 || !MessageDigest.isEqual(recorded, md.digest())) {
+                throw new IOException("content hash mismatch");
+            }
+            return value;
+        } catch (java.io.EOFException e) {
+            throw new IOException("truncated", e);
+        }
     }
 }

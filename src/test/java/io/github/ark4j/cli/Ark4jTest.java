@@ -35,7 +35,7 @@ class Ark4jTest {
     void aMissingOrCorruptModelFileIsOneLineNamingItAndExitCode1(@TempDir Path dir) throws Exception {
         String[] missing = run("evaluate", dir.resolve("none.zip").toString());
         assertEquals("1", missing[0]);
-        assertTrue(missing[1].startsWith("ark4j evaluate: java.nio.file.NoSuchFileException: " + dir.resolve("none.zip")), missing[1]);
+        assertTrue(missing[1].startsWith("ark4j evaluate: no such file or folder: " + dir.resolve("none.zip")), missing[1]);
         Path corrupt = Files.writeString(dir.resolve("corrupt.zip"), "not a zip");
         String[] bad = run("evaluate", corrupt.toString());
         assertEquals("1", bad[0]);

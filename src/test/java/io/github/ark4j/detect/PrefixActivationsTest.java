@@ -2,10 +2,12 @@ package io.github.ark4j.detect;
 
 import io.github.ark4j.data.LabeledImages;
 import io.github.ark4j.data.Mnist;
+import io.github.ark4j.engine.Engine;
 import io.github.ark4j.model.Accuracy;
 import io.github.ark4j.model.Architecture;
 import io.github.ark4j.model.NetworkClassifier;
 import io.github.ark4j.model.TrainingConfig;
+
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -47,8 +49,9 @@ class PrefixActivationsTest {
         Set<Integer> firstChanged = new HashSet<>();
         for (ModelMutation op : ModelMutation.values()) {
             for (long seed = 0; seed < 3; seed++) {
-                // as MutantSet's mutants: a NetworkClassifier's network, with ark4j's convolutions as the original's
-                MultiLayerNetwork mutant = new NetworkClassifier(model.network().clone(), Architecture.PAPERNOT_CIFAR10).network();
+                // as MutantSet's mutants: a copy of the original on the engine's layers
+                MultiLayerNetwork mutant = model.network().clone();
+                Engine.defaults().accelerate(mutant);
                 op.apply(mutant, 0.005, seed);
                 int first = PrefixActivations.firstChangedLayer(model.network(), mutant);
                 firstChanged.add(first);

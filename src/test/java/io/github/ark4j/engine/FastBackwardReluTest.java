@@ -1,7 +1,6 @@
 package io.github.ark4j.engine;
 
 import io.github.ark4j.model.Architecture;
-import io.github.ark4j.model.NetworkClassifier;
 import io.github.ark4j.model.TrainingConfig;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
@@ -42,9 +41,9 @@ class FastBackwardReluTest {
         Architecture a = Architecture.PAPERNOT_MNIST;
         MultiLayerNetwork net = new MultiLayerNetwork(a.configuration(1, TrainingConfig.builder(a).build().updater(), 11, DataType.FLOAT));
         net.init();
-        NetworkClassifier c = new NetworkClassifier(net, a);
+        DifferentiableNetwork d = Engine.defaults().differentiable(net);
         int onTwin = 0;
-        for (Layer l : c.twin().getLayers()) {
+        for (Layer l : d.twin().getLayers()) {
             if (l.conf().getLayer() instanceof ConvolutionLayer conv && conv.getActivationFn() instanceof FastBackwardRelu) {
                 onTwin++;
             }

@@ -32,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * padded 5x5).
  */
 class FastConvolutionTest {
+    static final Engine BUILT_IN = Engine.builder().convolution(Engine.Convolution.BUILT_IN).build();
 
     static double relative(INDArray a, INDArray b) {
         return a.sub(b).norm2Number().doubleValue() / Math.max(1e-30, b.norm2Number().doubleValue());
@@ -44,8 +45,8 @@ class FastConvolutionTest {
     }
 
     @ParameterizedTest
-    @EnumSource(FastConvolution.Strategy.class)
-    void matchesTheBuiltInPath(FastConvolution.Strategy s) throws IOException {
+    @EnumSource(value = Engine.Convolution.class, names = {"ONEDNN", "GEMM"})
+    void matchesTheBuiltInPath(Engine.Convolution s) throws IOException {
         LabeledImages d = Mnist.load(Paths.get("data", "mnist"), Mnist.Split.TEST).first(64);
         // MNIST's constant background gives max-pooling windows with exactly tied inputs, where the input gradient is
         // not unique: each path routes it to the tie its rounding favours (the built-in path's choice changed with the
@@ -55,12 +56,10 @@ class FastConvolutionTest {
         for (Architecture a : new Architecture[]{Architecture.PAPERNOT_MNIST, Architecture.LENET5}) {
             MultiLayerNetwork fast = net(a);
             MultiLayerNetwork reference = net(a);
-            NetworkClassifier cf = new NetworkClassifier(fast, a);
-            NetworkClassifier cr = new NetworkClassifier(reference, a);
-            FastConvolution.install(fast, s);
-            FastConvolution.installForInputGradients(cf.twin(), s);
-            FastConvolution.uninstall(reference);
-            FastConvolution.uninstall(cr.twin());
+            Engine engine = Engine.builder().convolution(s).build();
+            engine.accelerate(fast);
+            NetworkClassifier cf = new NetworkClassifier(fast, a, engine);
+            NetworkClassifier cr = new NetworkClassifier(reference, a, BUILT_IN);
 
             assertTrue(relative(cf.logits(x), cr.logits(x)) < 1e-5, a + " logits");
             assertTrue(relative(cf.lossGradient(x, d.oneHot(), 1), cr.lossGradient(x, d.oneHot(), 1)) < 1e-4, a + " input gradient");
@@ -83,13 +82,14 @@ class FastConvolutionTest {
     @Test
     void backwardAfterForwardReusesThePreActivationsExactly() throws IOException {
         INDArray x = Mnist.load(Paths.get("data", "mnist"), Mnist.Split.TEST).first(16).features();
-        NetworkClassifier c = new NetworkClassifier(net(Architecture.PAPERNOT_MNIST), Architecture.PAPERNOT_MNIST);
+        DifferentiableNetwork d = Engine.defaults().differentiable(net(Architecture.PAPERNOT_MNIST));
         Nd4j.getRandom().setSeed(7);
         INDArray w = Nd4j.rand(DataType.FLOAT, 16, 10);
-        INDArray reused = c.logitGradient(x, w);
-        c.twin().setInput(x);
-        c.twin().feedForward(false, false);
-        INDArray recomputed = c.twin().backpropGradient(w.dup(), LayerWorkspaceMgr.noWorkspaces()).getSecond();
+        d.forward(x);
+        INDArray reused = d.backward(w);
+        d.twin().setInput(x);
+        d.twin().feedForward(false, false);
+        INDArray recomputed = d.twin().backpropGradient(w.dup(), LayerWorkspaceMgr.noWorkspaces()).getSecond();
         assertEquals(recomputed, reused);
     }
 
@@ -133,8 +133,7 @@ class FastConvolutionTest {
         MultiLayerNetwork reference = new MultiLayerNetwork(conf.clone());
         reference.init(fast.params().dup(), false);
         NetworkClassifier cf = new NetworkClassifier(fast, new long[]{1, 28, 28});
-        NetworkClassifier cr = new NetworkClassifier(reference, new long[]{1, 28, 28});
-        FastConvolution.uninstall(cr.twin());
+        NetworkClassifier cr = new NetworkClassifier(reference, new long[]{1, 28, 28}, BUILT_IN);
         Nd4j.getRandom().setSeed(7);
         INDArray w = Nd4j.rand(DataType.FLOAT, 16, 10);
         double rel = relative(cf.logitGradient(x, w), cr.logitGradient(x, w));
@@ -143,11 +142,11 @@ class FastConvolutionTest {
 
     @Test
     void installsOnEveryConvolutionLayer() {
-        assertEquals(4, FastConvolution.install(net(Architecture.PAPERNOT_MNIST)));
-        assertEquals(2, FastConvolution.install(net(Architecture.LENET5)));
+        assertEquals(4, Engine.defaults().accelerate(net(Architecture.PAPERNOT_MNIST)));
+        assertEquals(2, Engine.defaults().accelerate(net(Architecture.LENET5)));
         // the oneDNN build is the project's default on Linux x86-64
         if (System.getProperty("os.name").startsWith("Linux") && "amd64".equals(System.getProperty("os.arch"))) {
-            assertEquals(FastConvolution.Strategy.ONEDNN, FastConvolution.bestStrategy(), FastConvolution.nativeBuildInfo());
+            assertEquals(Engine.Convolution.ONEDNN, Engine.defaults().convolution(), Engine.nativeBuildInfo());
         }
     }
 }

@@ -2,8 +2,6 @@ package io.github.ark4j.engine;
 
 import io.github.ark4j.data.Mnist;
 import io.github.ark4j.model.Architecture;
-import io.github.ark4j.model.Classifier;
-import io.github.ark4j.model.NetworkClassifier;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -28,12 +26,12 @@ class InputGradientDenseLayerTest {
     @Test
     void replacesTheTwinsDenseLayersOnly() {
         MultiLayerNetwork net = FastConvolutionTest.net(Architecture.PAPERNOT_MNIST);
-        NetworkClassifier c = new NetworkClassifier(net, Architecture.PAPERNOT_MNIST);
+        DifferentiableNetwork d = Engine.defaults().differentiable(net);
         // two ReLU layers and the identity logits layer; the trained network keeps DL4J's layers
-        assertEquals(3, count(c.twin()));
+        assertEquals(3, count(d.twin()));
         assertEquals(0, count(net));
         // on the very same parameters: training the network moves the twin
-        Layer[] twin = c.twin().getLayers();
+        Layer[] twin = d.twin().getLayers();
         for (int i = 0; i < twin.length; i++) {
             if (twin[i] instanceof InputGradientDenseLayer) {
                 net.getLayer(i).getParam("W").addi(1);
@@ -44,24 +42,24 @@ class InputGradientDenseLayerTest {
 
     /**
      * Several backward passes from one forward pass (the forward output must survive each) give what DL4J's full
-     * backward pass gives — which the layer runs outside {@link FastConvolution#backwardAfterForward}.
+     * backward pass gives — which the layer runs outside {@link DifferentiableNetwork#backward}.
      */
     @Test
     void inputGradientsAreThoseOfTheFullBackwardPass() throws IOException {
         INDArray x = Mnist.load(Paths.get("data", "mnist"), Mnist.Split.TEST).first(16).features();
-        NetworkClassifier c = new NetworkClassifier(FastConvolutionTest.net(Architecture.PAPERNOT_MNIST), Architecture.PAPERNOT_MNIST);
+        DifferentiableNetwork d = Engine.defaults().differentiable(FastConvolutionTest.net(Architecture.PAPERNOT_MNIST));
         Nd4j.getRandom().setSeed(3);
         INDArray w1 = Nd4j.rand(DataType.FLOAT, 16, 10).subi(0.5);
         INDArray w2 = Nd4j.rand(DataType.FLOAT, 16, 10).subi(0.5);
-        Classifier.ForwardPass pass = c.forwardPass(x);
-        INDArray g1 = pass.gradient(w1);
-        INDArray g2 = pass.gradient(w2);
-        INDArray g1again = pass.gradient(w1);
+        d.forward(x);
+        INDArray g1 = d.backward(w1);
+        INDArray g2 = d.backward(w2);
+        INDArray g1again = d.backward(w1);
         assertEquals(g1, g1again);
         for (INDArray[] wg : new INDArray[][]{{w1, g1}, {w2, g2}}) {
-            c.twin().setInput(x);
-            c.twin().feedForward(false, false);
-            INDArray full = c.twin().backpropGradient(wg[0].dup(), LayerWorkspaceMgr.noWorkspaces()).getSecond();
+            d.twin().setInput(x);
+            d.twin().feedForward(false, false);
+            INDArray full = d.twin().backpropGradient(wg[0].dup(), LayerWorkspaceMgr.noWorkspaces()).getSecond();
             double rel = FastConvolutionTest.relative(wg[1], full);
             assertTrue(rel < 1e-6, "relative difference to DL4J's backward pass " + rel);
         }

@@ -31,20 +31,20 @@ class MutationDetectionStagesTest {
         changes.put("normal", new boolean[][]{{true, false, false}, {false, false, true}});
         changes.put("empty", new boolean[0][]);
         changes.put(" calibration", new boolean[][]{{false, true, true}});
-        cache.getOrCompute("changes", "k", MutationDetection.LABEL_CHANGES, () -> changes);
-        Map<String, boolean[][]> back = cache.getOrCompute("changes", "k", MutationDetection.LABEL_CHANGES, () -> fail("not kept"));
+        cache.getOrCompute("changes", "k", MutationStageCodecs.LABEL_CHANGES, () -> changes);
+        Map<String, boolean[][]> back = cache.getOrCompute("changes", "k", MutationStageCodecs.LABEL_CHANGES, () -> fail("not kept"));
         assertEquals(changes.keySet().stream().toList(), back.keySet().stream().toList());
         changes.forEach((k, v) -> assertTrue(Arrays.deepEquals(v, back.get(k)), k));
 
         LabeledImages adv = new LabeledImages("JSMA adversarial", Nd4j.rand(DataType.FLOAT, 3, 1, 4, 4), new int[]{2, 0, 9}, 10);
-        cache.getOrCompute("adv", "k", MutationDetection.ADVERSARIAL, () -> adv);
-        LabeledImages advBack = cache.getOrCompute("adv", "k", MutationDetection.ADVERSARIAL, () -> fail("not kept"));
+        cache.getOrCompute("adv", "k", MutationStageCodecs.ADVERSARIAL, () -> adv);
+        LabeledImages advBack = cache.getOrCompute("adv", "k", MutationStageCodecs.ADVERSARIAL, () -> fail("not kept"));
         assertEquals(adv.features(), advBack.features());
         assertArrayEquals(adv.labels(), advBack.labels());
         assertEquals(adv.name(), advBack.name());
         LabeledImages none = new LabeledImages("C&W adversarial", Nd4j.create(DataType.FLOAT, 0, 1, 4, 4), new int[0], 10);
-        cache.getOrCompute("none", "k", MutationDetection.ADVERSARIAL, () -> none);
-        LabeledImages noneBack = cache.getOrCompute("none", "k", MutationDetection.ADVERSARIAL, () -> fail("not kept"));
+        cache.getOrCompute("none", "k", MutationStageCodecs.ADVERSARIAL, () -> none);
+        LabeledImages noneBack = cache.getOrCompute("none", "k", MutationStageCodecs.ADVERSARIAL, () -> fail("not kept"));
         assertEquals(0, noneBack.size());
         assertArrayEquals(new long[]{0, 1, 4, 4}, noneBack.features().shape());
 
@@ -53,7 +53,7 @@ class MutationDetectionStagesTest {
         net.init();
         NetworkClassifier model = new NetworkClassifier(net, a);
         MutantSet set = MutantSet.of(model, ModelMutation.GF, 0.05, new long[]{3, 8, 12}, new double[]{0.91, 0.95, 0.9}, 0.97, 14);
-        var codec = MutationDetection.mutantSetCodec(model, ModelMutation.GF, 0.05);
+        var codec = MutationStageCodecs.mutantSetCodec(model, ModelMutation.GF, 0.05);
         cache.getOrCompute("mutants", "k", codec, () -> set);
         MutantSet read = cache.getOrCompute("mutants", "k", codec, () -> fail("not kept"));
         assertArrayEquals(set.seeds(), read.seeds());

@@ -2,7 +2,7 @@ package io.github.ark4j.model;
 
 import io.github.ark4j.data.LabeledImages;
 import io.github.ark4j.data.Mnist;
-import io.github.ark4j.engine.FastConvolution;
+import io.github.ark4j.engine.Engine;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -26,16 +26,15 @@ import static org.junit.jupiter.api.Assertions.*;
 class GradientCheckTest {
     static final double H = 1e-6;
 
-    static NetworkClassifier model(FastConvolution.Strategy strategy) throws IOException {
+    static NetworkClassifier model(Engine.Convolution strategy) throws IOException {
         Architecture a = Architecture.PAPERNOT_MNIST;
         MultiLayerNetwork net = new MultiLayerNetwork(a.configuration(1, TrainingConfig.builder(a).build().updater(), 3, DataType.DOUBLE));
         net.init();
         // push the biases off zero so that no ReLU sits exactly at its kink
         net.params().addi(Nd4j.rand(DataType.DOUBLE, net.params().shape()).subi(0.5).muli(0.02));
-        NetworkClassifier c = new NetworkClassifier(net, a);
-        FastConvolution.install(net, strategy);
-        FastConvolution.installForInputGradients(c.twin(), strategy);
-        return c;
+        Engine engine = Engine.builder().convolution(strategy).build();
+        engine.accelerate(net);
+        return new NetworkClassifier(net, a, engine);
     }
 
     /**
@@ -79,8 +78,8 @@ class GradientCheckTest {
     }
 
     @ParameterizedTest
-    @EnumSource(FastConvolution.Strategy.class)
-    void lossGradientAtTemperatures(FastConvolution.Strategy s) throws IOException {
+    @EnumSource(Engine.Convolution.class)
+    void lossGradientAtTemperatures(Engine.Convolution s) throws IOException {
         NetworkClassifier c = model(s);
         INDArray x = digits(3);
         INDArray y = LabeledImages.oneHot(new int[]{7, 2, 1}, 10).castTo(DataType.DOUBLE);
@@ -92,8 +91,8 @@ class GradientCheckTest {
     }
 
     @ParameterizedTest
-    @EnumSource(FastConvolution.Strategy.class)
-    void weightedLogitGradient(FastConvolution.Strategy s) throws IOException {
+    @EnumSource(Engine.Convolution.class)
+    void weightedLogitGradient(Engine.Convolution s) throws IOException {
         NetworkClassifier c = model(s);
         INDArray x = digits(2);
         INDArray w = Nd4j.rand(DataType.DOUBLE, 2, 10).subi(0.5);
@@ -107,8 +106,8 @@ class GradientCheckTest {
      * several weightings in a row; once a later forward pass replaced its activations it refuses to answer.
      */
     @ParameterizedTest
-    @EnumSource(FastConvolution.Strategy.class)
-    void forwardPassServesSeveralGradients(FastConvolution.Strategy s) throws IOException {
+    @EnumSource(Engine.Convolution.class)
+    void forwardPassServesSeveralGradients(Engine.Convolution s) throws IOException {
         NetworkClassifier c = model(s);
         INDArray x = digits(3);
         INDArray w1 = Nd4j.rand(DataType.DOUBLE, 3, 10).subi(0.5);
@@ -128,8 +127,8 @@ class GradientCheckTest {
     }
 
     @ParameterizedTest
-    @EnumSource(FastConvolution.Strategy.class)
-    void probabilityGradientAndJacobians(FastConvolution.Strategy s) throws IOException {
+    @EnumSource(Engine.Convolution.class)
+    void probabilityGradientAndJacobians(Engine.Convolution s) throws IOException {
         NetworkClassifier c = model(s);
         INDArray x = digits(2);
         int[] cls = {3, 8};

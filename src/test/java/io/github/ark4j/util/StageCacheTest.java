@@ -11,6 +11,8 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -45,13 +47,22 @@ class StageCacheTest {
         assertArrayEquals(first, again, "the kept result, not a new computation");
         assertEquals(1, runs.get());
         assertArrayEquals(new long[]{2}, cache.getOrCompute("seeds", "k2", LONGS, () -> new long[]{runs.incrementAndGet()}), "another key");
-        // a truncated file (a run killed while another process copied it, a full disk) is computed again and replaced
+        // a truncated file (a run killed while another process copied it, a full disk) is moved aside, computed again
+        // and replaced
         Path file = cache.pathFor("seeds", "k1");
-        Files.write(file, new byte[]{0, 0, 0, 3, 0, 0});
+        Files.write(file, Arrays.copyOf(Files.readAllBytes(file), 20));
         assertArrayEquals(new long[]{3}, cache.getOrCompute("seeds", "k1", LONGS, () -> new long[]{runs.incrementAndGet()}));
         assertArrayEquals(new long[]{3}, cache.getOrCompute("seeds", "k1", LONGS, () -> new long[]{runs.incrementAndGet()}));
+        // one flipped bit in the content: the codec would read other numbers; the content hash tells
+        byte[] b = Files.readAllBytes(file);
+        b[b.length - 40] ^= 0x01;
+        Files.write(file, b);
+        assertArrayEquals(new long[]{4}, cache.getOrCompute("seeds", "k1", LONGS, () -> new long[]{runs.incrementAndGet()}));
         try (var files = Files.list(dir.resolve("stages"))) {
-            assertEquals(2, files.count(), "no temporary files left");
+            assertEquals(List.of(file.getFileName() + ".corrupt", file.getFileName() + ".corrupt-2", cache.pathFor("seeds", "k2").getFileName().toString(),
+                            file.getFileName().toString()).stream().sorted().toList(),
+                    files.map(f -> f.getFileName().toString()).filter(n -> !n.equals(EntryLock.LOCKS)).sorted().toList(),
+                    "both damaged files kept aside, no temporary file left");
         }
     }
 
