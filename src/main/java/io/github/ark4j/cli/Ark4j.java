@@ -32,6 +32,14 @@ public final class Ark4j implements Runnable {
      */
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Ark4j());
+        // a mistyped option or value: one line with the way to the help, not the whole usage text
+        cl.setParameterExceptionHandler((e, args) -> {
+            CommandLine cmd = e.getCommandLine();
+            String name = cmd.getCommandName();
+            cmd.getErr().println((name.equals("ark4j") ? "ark4j" : "ark4j " + name) + ": " + e.getMessage()
+                    + " (options: ./ark4j help" + (name.equals("ark4j") ? "" : " " + name) + ")");
+            return cmd.getCommandSpec().exitCodeOnInvalidInput();
+        });
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (!(e instanceof IllegalArgumentException) && !(e instanceof IOException)) {
                 throw e;
