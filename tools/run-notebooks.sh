@@ -4,20 +4,24 @@
 # than warnings, and image/png and text/html outputs present. Prints a line per notebook as it ends and a table of
 # every notebook's time and peak memory (the largest resident set of nbconvert and its kernel) at the end.
 #
-#   tools/run-notebooks.sh [--kernel NAME] [--budget SECONDS] [notebooks/NN-name.ipynb ...]
+#   tools/run-notebooks.sh [--kernel NAME] [--budget SECONDS] [--max-rss MIB] [notebooks/NN-name.ipynb ...]
 #
 # --kernel  the kernelspec to run on (default ark4j, the one the notebooks name; see tools/setup-kernel.sh).
 # --budget  fail when a notebook takes longer than this (default: no limit; CI uses the README's 300 s).
+# --max-rss fail when a notebook's peak resident memory exceeds this many MiB (default: no limit; CI uses 2048).
 # Uses the `jupyter` on PATH (activate the environment tools/lab.sh or conda made first). Output: target/nb-out/NAME/
 set -u
 KERNEL=ark4j
 BUDGET=""
-USAGE="usage: tools/run-notebooks.sh [--kernel NAME] [--budget SECONDS] [notebook.ipynb ...]"
+MAXRSS=""
+USAGE="usage: tools/run-notebooks.sh [--kernel NAME] [--budget SECONDS] [--max-rss MIB] [notebook.ipynb ...]"
 while [ $# -gt 0 ]; do
   case "$1" in
     --kernel) [ $# -ge 2 ] || { echo "$USAGE" >&2; exit 2; }; KERNEL=$2; shift 2 ;;
     --budget) [ $# -ge 2 ] && [ "$2" -gt 0 ] 2>/dev/null || { echo "--budget: expected a positive number of seconds; $USAGE" >&2; exit 2; }
               BUDGET=$2; shift 2 ;;
+    --max-rss) [ $# -ge 2 ] && [ "$2" -gt 0 ] 2>/dev/null || { echo "--max-rss: expected a positive number of MiB; $USAGE" >&2; exit 2; }
+              MAXRSS=$2; shift 2 ;;
     --*) echo "unknown option $1; $USAGE" >&2; exit 2 ;;
     *) break ;;
   esac
@@ -61,6 +65,7 @@ for nb in $NBS; do
   if [ $rc -eq 0 ] && python3 tools/check_outputs.py "$OUT/$name" image/png text/html; then
     result=ok
     if [ -n "$BUDGET" ] && [ "$secs" -gt "$BUDGET" ]; then result="over the ${BUDGET} s budget"; fail=1; fi
+    if [ -n "$MAXRSS" ] && [ "$rss" != "-" ] && [ "$rss" -gt "$MAXRSS" ]; then result="over the ${MAXRSS} MiB memory budget"; fail=1; fi
     echo "$result   $name on $KERNEL (${secs} s, peak RSS ${rss} MiB)"
   else
     result=FAIL

@@ -2,18 +2,20 @@
 # kernelspec "ark4j" ("Java (ark4j)") into the active conda environment (or venv), the kernel the notebooks name.
 #
 #   powershell -ExecutionPolicy Bypass -File tools\setup-kernel.ps1 [-Kernel ijava|rapaio] [-IJavaJar JAR]
-#                                                                [-Prefix DIR] [-Name NAME] [-NoBuild]
+#                                                                [-Prefix DIR] [-Name NAME] [-Full] [-NoBuild]
 #
 # -Kernel   ijava: conda-forge's IJava (the jar of the environment's "java" kernelspec, or -IJavaJar);
 #           rapaio: rapaio-jupyter-kernel 3.0.1 from Maven Central. Default: ijava when a jar is found, else rapaio.
 # -Prefix   the Jupyter data folder (kernelspec in DIR\kernels\NAME). Default: %CONDA_PREFIX%\share\jupyter, else
 #           %VIRTUAL_ENV%\share\jupyter, else target\jupyter (then set JUPYTER_PATH to it).
+# -Full     memory for the full profile (as tools/setup-kernel.sh --full) instead of the quick profile's 2 GiB.
 # ND4J has no Windows build for ARM processors; on Windows on ARM use the x86-64 JDK (it runs under emulation).
 param(
     [ValidateSet("", "ijava", "rapaio")][string]$Kernel = "",
     [string]$IJavaJar = "",
     [string]$Prefix = "",
     [string]$Name = "ark4j",
+    [switch]$Full,
     [switch]$NoBuild
 )
 $ErrorActionPreference = "Stop"
@@ -54,12 +56,17 @@ $KDir = Join-Path $Prefix "kernels\$Name"
 if (Test-Path $KDir) { Remove-Item -Recurse -Force $KDir }
 New-Item -ItemType Directory -Force -Path $KDir | Out-Null
 # the same memory settings as tools/setup-kernel.sh (see there for why)
-$Jvm = @("-Xmx3g", "-Dorg.bytedeco.javacpp.maxbytes=4g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=8g", "-Djava.awt.headless=true")
+$DisplayName = "Java (ark4j)"
+$Jvm = @("-Xmx600m", "-XX:MaxMetaspaceSize=256m", "-Dorg.bytedeco.javacpp.maxbytes=900m", "-Dorg.bytedeco.javacpp.maxphysicalbytes=1600m", "-Djava.awt.headless=true")
+if ($Full) {
+    $DisplayName = "Java (ark4j, full profile)"
+    $Jvm = @("-Xmx3g", "-Dorg.bytedeco.javacpp.maxbytes=4g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=8g", "-Djava.awt.headless=true")
+}
 if ($Kernel -eq "ijava") {
     Copy-Item $IJavaJar (Join-Path $KDir "ijava.jar")
     $spec = [ordered]@{
         argv = @("java") + $Jvm + @("-jar", (Join-Path $KDir "ijava.jar"), "{connection_file}")
-        display_name = "Java (ark4j)"
+        display_name = $DisplayName
         language = "java"
         interrupt_mode = "message"
         env = [ordered]@{ IJAVA_CLASSPATH = "$Root\target\classes;$Root\target\lib\*"; OMP_NUM_THREADS = "2" }
@@ -73,7 +80,7 @@ if ($Kernel -eq "ijava") {
     $spec = [ordered]@{
         argv = @("java") + $Jvm + @("-cp", "$KDir\fix;$KDir\rapaio-jupyter-kernel-$Rapaio.jar",
                 "org.rapaio.jupyter.kernel.MainApp", "{connection_file}")
-        display_name = "Java (ark4j)"
+        display_name = $DisplayName
         language = "java"
         interrupt_mode = "message"
         env = [ordered]@{

@@ -41,6 +41,7 @@ final class ReproduceCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Profile p = Profile.fromName(profile);
+        p.requireMemory();
         Path dir = out != null ? out : Path.of("results", p.toString());
         System.err.println("ark4j: data from " + DataDirectory.describe() + "; experiments "
                 + Reproduction.all().stream().map(Experiment::name).toList() + "; results in " + dir);

@@ -122,7 +122,7 @@ public final class Downloader {
                 throw new IOException("download of " + uri + " interrupted", e);
             } catch (IOException e) {
                 reachedAny = true;
-                failures.add(uri + ": " + e);
+                failures.add(uri + ": " + io.github.ark4j.util.Problems.describe(e));
             } finally {
                 Files.deleteIfExists(tmp);
             }

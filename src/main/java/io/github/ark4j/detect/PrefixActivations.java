@@ -36,7 +36,8 @@ import java.util.Map;
 final class PrefixActivations {
     /**
      * Bytes of activations kept for one set of inputs, at most: a quarter of the off-heap memory JavaCPP allows, 1 GiB at
-     * most (the launcher allows 4 GiB; the CIFAR-10 detection pass over 6,754 inputs keeps 0.94 GB).
+     * most (the full profile's launcher allows 4 GiB, and its CIFAR-10 detection pass over 6,754 inputs keeps 0.94 GB; the
+     * quick profile's 900 MB gives 225 MB).
      */
     static long budgetBytes() {
         long limit = Pointer.maxBytes();

@@ -43,6 +43,15 @@ public enum Dataset {
                 : Cifar10.load(train ? Cifar10.Split.TRAIN : Cifar10.Split.TEST);
     }
 
+    /**
+     * The first {@code limit} images of the training or test split, holding only those in memory where the format
+     * allows it (CIFAR-10's batch files); the same images and name as {@code load(train).first(limit)}.
+     */
+    public LabeledImages load(boolean train, int limit) throws DataFormatException {
+        return this == MNIST ? load(train).first(limit)
+                : Cifar10.load(DataDirectory.folder("cifar-10"), train ? Cifar10.Split.TRAIN : Cifar10.Split.TEST, limit);
+    }
+
     /** True when the configured data root holds this dataset (the embedded default holds MNIST only). */
     public boolean present() {
         return this == MNIST ? Files.isDirectory(DataDirectory.folder("mnist"))

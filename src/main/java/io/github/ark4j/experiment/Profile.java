@@ -38,6 +38,8 @@ public enum Profile {
     private final double[] cifarTemperatures;
     private final int mutants;
     private static final int QUICK_CIFAR10_MUTANTS = 30;
+    /** The smallest resident-memory limit the full profile accepts (the launcher gives it 8 GB). */
+    private static final long FULL_PROFILE_MIN_BYTES = 6L << 30;
 
     Profile(Sizes mnist, Sizes cifar10, int jsmaSeedsPerClass, double[] temperatures, double[] cifarTemperatures, int mutants) {
         this.mnist = mnist;
@@ -79,12 +81,29 @@ public enum Profile {
 
     /**
      * The profile selected by the system property or the environment, QUICK if neither is set. The notebooks' first
-     * call, so it also sets the engine's BLAS threads ({@link Engine#useBlasThreads}) as the command line does.
+     * call, so it also sets the engine's BLAS threads ({@link Engine#useBlasThreads}) as the command line does, and
+     * checks the memory limits ({@link #requireMemory}).
      */
     public static Profile current() {
         Engine.useBlasThreads(Engine.DEFAULT_BLAS_THREADS);
         String v = System.getProperty("ark4j.profile", System.getenv().getOrDefault("ARK4J_PROFILE", "quick"));
-        return fromName(v);
+        Profile p = fromName(v);
+        p.requireMemory();
+        return p;
+    }
+
+    /**
+     * Fails before any work when this JVM's memory limits are too small for the profile: the quick profile runs within
+     * 2 GiB resident (the default of {@code ./ark4j} and the kernel), the full one needs up to 8 GB (its CIFAR-10 sets
+     * alone are 0.7 GB in float32) and says so instead of running out of memory hours in.
+     */
+    public void requireMemory() {
+        long limit = org.bytedeco.javacpp.Pointer.maxPhysicalBytes();
+        if (this == FULL && limit > 0 && limit < FULL_PROFILE_MIN_BYTES) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "the full profile needs up to 8 GB of memory, and this JVM "
+                    + "is limited to %.1f GB (-Dorg.bytedeco.javacpp.maxphysicalbytes): run it with ./ark4j --profile full (or "
+                    + "ARK4J_PROFILE=full ./ark4j ...), or in JupyterLab on the kernel that tools/setup-kernel.sh --full installs", limit / 1e9));
+        }
     }
 
     public static Profile fromName(String v) {
@@ -133,12 +152,12 @@ public enum Profile {
 
     /** The training images of a dataset at this profile's size. */
     public LabeledImages train(Dataset dataset) throws DataFormatException {
-        return dataset.load(true).first(sizes(dataset).trainImages());
+        return dataset.load(true, sizes(dataset).trainImages());
     }
 
     /** The test images of a dataset at this profile's size. */
     public LabeledImages test(Dataset dataset) throws DataFormatException {
-        return dataset.load(false).first(sizes(dataset).testImages());
+        return dataset.load(false, sizes(dataset).testImages());
     }
 
     public LabeledImages mnistTrain() throws DataFormatException {

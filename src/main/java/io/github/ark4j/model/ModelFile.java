@@ -94,7 +94,7 @@ public final class ModelFile {
         try {
             return new Loaded(ModelSerializer.restoreMultiLayerNetwork(file.toFile(), true), info);
         } catch (IOException | RuntimeException e) {
-            throw new IOException(file + ": corrupt ark4j model, DL4J could not restore it: " + e, e);
+            throw new IOException(file + ": corrupt ark4j model, DL4J could not restore it: " + io.github.ark4j.util.Problems.describe(e), e);
         }
     }
 
