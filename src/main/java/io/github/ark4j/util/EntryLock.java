@@ -77,7 +77,7 @@ public final class EntryLock implements AutoCloseable {
         }
     }
 
-    /** " (process N)" from the lock file, or "" when it names no process that is alive. */
+    /** " (process N)", or " (process N, no longer running)", from the lock file; "" when it names no process. */
     private static String owner(FileChannel ch) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(32);
         int n = ch.read(b, 0);
