@@ -89,9 +89,6 @@ public final class Cifar10 {
             throw new DataFormatException(archive, "missing CIFAR-10: put " + ARCHIVE + " or the extracted " + FOLDER
                     + "/ in " + folder.toAbsolutePath() + ", or run `ark4j download cifar10`, or set ARK4J_DATA to a folder whose cifar-10/ holds it");
         }
-        if (total == 0) {
-            total = batches.values().stream().mapToInt(b -> b.length / RECORD).sum();
-        }
         int n = (int) Math.min(limit, batches.values().stream().mapToInt(b -> b.length / RECORD).sum());
         float[] x = new float[n * (RECORD - 1)];
         int[] y = new int[n];

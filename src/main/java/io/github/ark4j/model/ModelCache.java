@@ -5,6 +5,7 @@ import io.github.ark4j.util.AtomicFiles;
 import io.github.ark4j.util.EntryLock;
 import io.github.ark4j.util.KitFiles;
 import io.github.ark4j.util.Progress;
+import io.github.ark4j.util.ReadOnlyLayers;
 import io.github.ark4j.util.Sha256;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -142,21 +143,10 @@ public final class ModelCache {
         if (own != null) {
             return own;
         }
-        for (Path layer : readOnly) {
-            Path f = layer.resolve(file.getFileName().toString());
-            if (Files.isRegularFile(f)) {
-                try {
-                    verifyListed(f);
-                    ModelFile.Loaded m = ModelFile.load(f);
-                    Progress.log("ark4j: using the model " + f);
-                    return m;
-                } catch (IOException e) {
-                    Progress.log("ark4j: skipping " + f + " in a read-only cache: " + e.getMessage().replace(f + ": ", "")
-                            .lines().findFirst().orElse(""));
-                }
-            }
-        }
-        return null;
+        return ReadOnlyLayers.readFirst(readOnly, file.getFileName().toString(), "the model", f -> {
+            verifyListed(f);
+            return ModelFile.load(f);
+        });
     }
 
     /** The model in the user's own cache, or null; a corrupt one is moved aside. */

@@ -14,8 +14,9 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * A trained model on disk: DL4J's model zip (configuration, parameters, updater state) plus an
@@ -52,24 +53,9 @@ public final class ModelFile {
         Path dl4j = AtomicFiles.tempFile(dir, "." + file.getFileName() + ".", ".part.dl4j");
         try {
             ModelSerializer.writeModel(network, dl4j.toFile(), true);
-            java.util.TreeMap<String, byte[]> entries = new java.util.TreeMap<>();
-            try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(dl4j.toFile())) {
-                for (var e : java.util.Collections.list(zip.entries())) {
-                    if (!e.isDirectory()) {
-                        try (var in = zip.getInputStream(e)) {
-                            entries.put(e.getName(), in.readAllBytes());
-                        }
-                    }
-                }
-            }
+            SortedMap<String, byte[]> entries = entries(dl4j);
             entries.put(METADATA_ENTRY, info.toProperties().getBytes(StandardCharsets.UTF_8));
-            java.security.MessageDigest md = io.github.ark4j.util.Sha256.digest();
-            entries.forEach((name, bytes) -> {
-                md.update(name.getBytes(StandardCharsets.UTF_8));
-                md.update((byte) 0);
-                md.update(bytes);
-            });
-            entries.put(DIGEST_ENTRY, (java.util.HexFormat.of().formatHex(md.digest()) + "\n").getBytes(StandardCharsets.US_ASCII));
+            entries.put(DIGEST_ENTRY, (contentDigest(entries) + "\n").getBytes(StandardCharsets.US_ASCII));
             AtomicFiles.write(file, tmp -> {
                 try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(
                         new java.io.BufferedOutputStream(Files.newOutputStream(tmp)))) {
@@ -115,40 +101,49 @@ public final class ModelFile {
      * or an entry cannot be read.
      */
     public static void verify(Path file) throws IOException {
-        try (FileSystem zip = FileSystems.newFileSystem(URI.create("jar:" + file.toAbsolutePath().toUri()), Map.of())) {
-            Path digest = zip.getPath(DIGEST_ENTRY);
-            if (!Files.exists(digest)) {
-                return;
-            }
-            String expected = Files.readString(digest, StandardCharsets.US_ASCII).trim();
-            String actual = contentDigest(zip);
-            if (!expected.equals(actual)) {
-                throw new IOException(file + ": content hash mismatch (recorded " + expected.substring(0, Math.min(16, expected.length()))
-                        + "…, computed " + actual.substring(0, 16) + "…)");
-            }
-        } catch (java.util.zip.ZipException | java.nio.file.ProviderNotFoundException e) {
+        SortedMap<String, byte[]> entries;
+        try {
+            entries = entries(file);
+        } catch (java.util.zip.ZipException e) {
             throw new IOException(file + ": not an ark4j model (not a readable zip archive: " + e.getMessage() + ")", e);
+        }
+        byte[] recorded = entries.get(DIGEST_ENTRY);
+        if (recorded == null) {
+            return;
+        }
+        String expected = new String(recorded, StandardCharsets.US_ASCII).trim();
+        String actual = contentDigest(entries);
+        if (!expected.equals(actual)) {
+            throw new IOException(file + ": content hash mismatch (recorded " + expected.substring(0, Math.min(16, expected.length()))
+                    + "…, computed " + actual.substring(0, 16) + "…)");
         }
     }
 
-    /** SHA-256 over every entry but the digest's own, in name order: each name, a zero byte, the content (as {@link #save}). */
-    private static String contentDigest(FileSystem zip) throws IOException {
-        java.security.MessageDigest md = io.github.ark4j.util.Sha256.digest();
-        List<Path> entries;
-        try (var walk = Files.walk(zip.getPath("/"))) {
-            entries = walk.filter(Files::isRegularFile).filter(p -> !p.toString().equals("/" + DIGEST_ENTRY))
-                    .sorted(java.util.Comparator.comparing(Path::toString)).toList();
-        }
-        for (Path e : entries) {
-            md.update(e.toString().substring(1).getBytes(StandardCharsets.UTF_8));
-            md.update((byte) 0);
-            try (var in = Files.newInputStream(e)) {
-                byte[] buf = new byte[1 << 16];
-                for (int n; (n = in.read(buf)) > 0; ) {
-                    md.update(buf, 0, n);
+    /** Every file entry of a zip archive by name, in name order. */
+    private static SortedMap<String, byte[]> entries(Path zipFile) throws IOException {
+        SortedMap<String, byte[]> entries = new TreeMap<>();
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(zipFile.toFile())) {
+            for (var e : java.util.Collections.list(zip.entries())) {
+                if (!e.isDirectory()) {
+                    try (var in = zip.getInputStream(e)) {
+                        entries.put(e.getName(), in.readAllBytes());
+                    }
                 }
             }
         }
+        return entries;
+    }
+
+    /** SHA-256 over every entry but the digest's own, in name order: each name, a zero byte, the content. */
+    private static String contentDigest(SortedMap<String, byte[]> entries) {
+        java.security.MessageDigest md = io.github.ark4j.util.Sha256.digest();
+        entries.forEach((name, bytes) -> {
+            if (!name.equals(DIGEST_ENTRY)) {
+                md.update(name.getBytes(StandardCharsets.UTF_8));
+                md.update((byte) 0);
+                md.update(bytes);
+            }
+        });
         return java.util.HexFormat.of().formatHex(md.digest());
     }
 

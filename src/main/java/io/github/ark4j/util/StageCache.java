@@ -132,17 +132,9 @@ public final class StageCache {
         if (own != null) {
             return own;
         }
-        for (Path layer : readOnly) {
-            Path shared = layer.resolve(file.getFileName().toString());
-            if (Files.isRegularFile(shared)) {
-                try {
-                    T value = read(shared, codec);
-                    Progress.log("ark4j: " + name + " from " + shared);
-                    return value;
-                } catch (IOException e) {
-                    Progress.log("ark4j: skipping " + shared + " in a read-only cache (" + e.getMessage() + ")");
-                }
-            }
+        T shared = ReadOnlyLayers.readFirst(readOnly, file.getFileName().toString(), name, f -> read(f, codec));
+        if (shared != null) {
+            return shared;
         }
         try (EntryLock lock = EntryLock.acquire(file, name)) {
             // another run may have computed it while this one waited
