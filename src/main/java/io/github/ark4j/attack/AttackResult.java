@@ -69,17 +69,25 @@ public record AttackResult(String attack, INDArray adversarial, boolean[] succes
 
     /** Share of successful samples among those the model classified correctly before the attack. */
     public double successRate(int[] labels) {
-        int n = 0;
         int s = 0;
+        for (int i = 0; i < size(); i++) {
+            if (before[i] == labels[i] && success[i]) {
+                s++;
+            }
+        }
+        int n = attempted(labels);
+        return n == 0 ? Double.NaN : s / (double) n;
+    }
+
+    /** How many inputs the model classified correctly before the attack: the trials behind {@link #successRate}. */
+    public int attempted(int[] labels) {
+        int n = 0;
         for (int i = 0; i < size(); i++) {
             if (before[i] == labels[i]) {
                 n++;
-                if (success[i]) {
-                    s++;
-                }
             }
         }
-        return n == 0 ? Double.NaN : s / (double) n;
+        return n;
     }
 
     /** Accuracy of the model on the adversarial inputs. */

@@ -110,6 +110,22 @@ public final class Cifar10 {
                 Nd4j.create(x, new long[]{n, 3, 32, 32}, DataType.FLOAT), y, CLASSES);
     }
 
+    /**
+     * Whether the folder holds the official files: "official" when its archive's SHA-256 is the published one, "not the
+     * official files" when it differs (e.g. a re-encoding), "extracted batches, not verified" without the archive.
+     */
+    public static String provenance(Path folder) {
+        Path archive = folder.resolve(ARCHIVE);
+        if (!Files.exists(archive)) {
+            return "extracted batches, not verified";
+        }
+        try {
+            return Downloader.sha256(archive).equals(Downloader.CIFAR10.get(0).sha256()) ? "official" : "not the official files";
+        } catch (java.io.IOException e) {
+            return "unreadable archive";
+        }
+    }
+
     /** True when the folder holds the archive or the extracted batches. */
     public static boolean present(Path folder) {
         return Files.isDirectory(folder.resolve(FOLDER)) || Files.exists(folder.resolve(ARCHIVE));

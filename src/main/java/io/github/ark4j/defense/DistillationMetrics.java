@@ -42,8 +42,13 @@ public final class DistillationMetrics {
      * @param successRate share of samples whose target was reached with at most 14.5% of the features changed
      * @param robustness  ρ_adv (eq. 9): the mean share of features changed to reach the target, an attack that finds no
      *                    perturbation at all (no admissible pair left: the gradients are zero) counting as 1
+     * @param robustnessOfSuccesses the same mean over the attacks that reached their target only (NaN when none did)
      */
-    public record JsmaF(AttackResult attack, double successRate, double robustness) {
+    public record JsmaF(AttackResult attack, double successRate, double robustness, double robustnessOfSuccesses) {
+        /** The number of attacked samples: the trials behind {@link #successRate}. */
+        public int samples() {
+            return attack.size();
+        }
     }
 
     private DistillationMetrics() {
@@ -149,13 +154,19 @@ public final class DistillationMetrics {
         long n = r.adversarial().length() / r.size();
         int budget = (int) Math.floor(GAMMA * n + 1e-9);
         int ok = 0;
+        int reached = 0;
         double sum = 0;
+        double sumOfSuccesses = 0;
         for (int i = 0; i < r.size(); i++) {
             if (r.success()[i] && r.l0()[i] <= budget) {
                 ok++;
             }
+            if (r.success()[i]) {
+                reached++;
+                sumOfSuccesses += r.l0()[i] / n;
+            }
             sum += r.success()[i] ? r.l0()[i] / n : 1;
         }
-        return new JsmaF(r, ok / (double) r.size(), sum / r.size());
+        return new JsmaF(r, ok / (double) r.size(), sum / r.size(), reached == 0 ? Double.NaN : sumOfSuccesses / reached);
     }
 }

@@ -43,6 +43,43 @@ public final class Roc {
         return (rankSumPositives - np * (np + 1) / 2) / (np * negatives.length);
     }
 
+    /**
+     * A 95% percentile-bootstrap interval of {@link #auc}: {@code replicates} times, positives and negatives are each
+     * resampled with replacement (their counts kept) and the AUROC recomputed; the interval is the 2.5th and 97.5th
+     * percentile of the replicates. Seeded, so the same inputs give the same interval.
+     *
+     * @return {lower, upper}
+     */
+    public static double[] aucInterval(double[] positives, double[] negatives, int replicates, long seed) {
+        if (replicates < 2) {
+            throw new IllegalArgumentException("replicates: expected at least 2, got " + replicates);
+        }
+        auc(positives, negatives); // validates the inputs before any resampling
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        double[] values = new double[replicates];
+        for (int r = 0; r < replicates; r++) {
+            values[r] = auc(resample(positives, random), resample(negatives, random));
+        }
+        Arrays.sort(values);
+        return new double[]{percentile(values, 0.025), percentile(values, 0.975)};
+    }
+
+    private static double[] resample(double[] v, java.util.SplittableRandom random) {
+        double[] out = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = v[random.nextInt(v.length)];
+        }
+        return out;
+    }
+
+    /** Linear interpolation between the closest ranks of a sorted array. */
+    private static double percentile(double[] sorted, double q) {
+        double pos = q * (sorted.length - 1);
+        int lo = (int) Math.floor(pos);
+        int hi = Math.min(sorted.length - 1, lo + 1);
+        return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+    }
+
     /** ROC points (false positive rate, true positive rate) for every threshold, from (0,0) to (1,1). */
     public static double[][] curve(double[] positives, double[] negatives) {
         double[] thresholds = java.util.stream.DoubleStream.concat(Arrays.stream(positives), Arrays.stream(negatives)).distinct()

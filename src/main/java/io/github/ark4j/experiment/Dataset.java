@@ -52,6 +52,17 @@ public enum Dataset {
                 : Cifar10.load(DataDirectory.folder("cifar-10"), train ? Cifar10.Split.TRAIN : Cifar10.Split.TEST, limit);
     }
 
+    /**
+     * The dataset's name with how the configured files relate to the official ones, for figure titles and reports: e.g.
+     * "CIFAR-10 (not the official files)" for a re-encoding. MNIST is named as is (its loader reads the official format).
+     */
+    public String describe() {
+        return this == MNIST ? title : title + " (" + CIFAR_PROVENANCE.computeIfAbsent(DataDirectory.folder("cifar-10"), Cifar10::provenance) + ")";
+    }
+
+    /** One SHA-256 of the 170 MB archive per folder and process. */
+    private static final java.util.Map<java.nio.file.Path, String> CIFAR_PROVENANCE = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** True when the configured data root holds this dataset (the embedded default holds MNIST only). */
     public boolean present() {
         return this == MNIST ? Files.isDirectory(DataDirectory.folder("mnist"))

@@ -30,8 +30,18 @@ public final class JsmaGrid {
 
         /** Mean share of features changed over successful attacks. */
         public double meanShareChanged() {
+            return java.util.Arrays.stream(sharesChanged()).average().orElse(Double.NaN);
+        }
+
+        /** Per successful attack, the share of features it changed. */
+        public double[] sharesChanged() {
             long n = attack.adversarial().length() / attack.size();
-            return IntStream.range(0, attack.size()).filter(i -> attack.success()[i]).mapToDouble(i -> attack.l0()[i]).average().orElse(Double.NaN) / n;
+            return IntStream.range(0, attack.size()).filter(i -> attack.success()[i]).mapToDouble(i -> attack.l0()[i] / n).toArray();
+        }
+
+        /** How many attacks were run: the trials behind {@link #successRate}. */
+        public int attempted() {
+            return attack.attempted(sources);
         }
 
         /** 10x10 table (rows: source class, columns: target) of success rates. */

@@ -86,10 +86,11 @@ public final class MutationDetection implements Experiment {
                 test.size(), profile.mutants(dataset), rate(), profile.sizes(dataset).attackSamples(), r.calibration(), 100 * INPUT_RATE));
         notes.add("Attacks: " + r.groups().attacks().values().stream().collect(Collectors.joining("; ")) + ".");
         if (dataset == Dataset.CIFAR10) {
-            notes.add("The paper's CIFAR-10 model is a GoogLeNet (90.5%); ours is the smaller Papernot net, on a JPEG re-encoding of "
-                    + "CIFAR-10. No black-box group: Papernot'17's substitute is an MNIST model.");
+            notes.add("The paper's CIFAR-10 model is a GoogLeNet (90.5%); ours is the smaller Papernot net, on " + dataset.describe()
+                    + ". No black-box group: Papernot'17's substitute is an MNIST model.");
         }
-        return new Outcome(MutationReport.claims(dataset, r), MutationReport.tables(r, profile.mutants(dataset)), MutationReport.charts(r),
+        return new Outcome(MutationReport.claims(dataset, r), MutationReport.tables(r, profile.mutants(dataset)), MutationReport.charts(dataset, r,
+                        profile.caption(dataset, dataset == Dataset.MNIST ? "LeNet-5" : "Papernot net", r.groups().samples().get("normal").size())),
                 Map.<String, BufferedImage>of(), notes);
     }
 }

@@ -199,6 +199,11 @@ public enum Profile {
         return ModelCache.standard().getOrTrain(c, mnistTrain(), mnistTest()).classifier();
     }
 
+    /** A figure's or table's setting: dataset (and whether official), profile, model and sample size. */
+    public String caption(Dataset dataset, String model, int samples) {
+        return String.format(Locale.ROOT, "%s, %s profile, %s, N = %,d", dataset.describe(), this, model, samples);
+    }
+
     @Override
     public String toString() {
         return name().toLowerCase(Locale.ROOT);

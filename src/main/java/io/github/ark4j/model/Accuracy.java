@@ -43,6 +43,24 @@ public final class Accuracy {
         return out;
     }
 
+    /**
+     * Per image, whether the model's float32 softmax (at T = 1) gives its top class a probability of exactly 1: on such
+     * an image the float32 loss gradient's term p_y − 1 rounds to 0 (docs/known-differences.md).
+     */
+    public static boolean[] saturated(Classifier model, INDArray x) {
+        int n = (int) x.size(0);
+        boolean[] out = new boolean[n];
+        for (int i = 0; i < n; i += BATCH) {
+            int m = Math.min(BATCH, n - i);
+            float[] top = model.probabilities(x.get(NDArrayIndex.interval(i, i + m)), 1)
+                    .castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).max(1).toFloatVector();
+            for (int j = 0; j < m; j++) {
+                out[i + j] = top[j] == 1.0f;
+            }
+        }
+        return out;
+    }
+
     /** The first {@code n} images (in data order) the model classifies correctly: attacks start from these. */
     public static LabeledImages correctlyClassified(Classifier model, LabeledImages data, int n) {
         int[] pred = predictions(model, data.features());

@@ -36,6 +36,33 @@ public final class Charts {
         return c;
     }
 
+    /** A 95% interval around a series: its lower and upper ends as thin dotted lines under one legend entry. */
+    public static void band(XYChart c, String name, double[] x, double[] low, double[] high) {
+        XYSeries lo = c.addSeries(name, x, low);
+        XYSeries hi = c.addSeries(name + " ", x, high);
+        java.awt.Color grey = new java.awt.Color(120, 120, 120);
+        for (XYSeries s : List.of(lo, hi)) {
+            s.setLineStyle(SeriesLines.DOT_DOT);
+            s.setMarker(SeriesMarkers.NONE);
+            s.setLineColor(grey);
+        }
+        hi.setShowInLegend(false);
+    }
+
+    /** A published value: one point drawn as a large diamond, named in the legend. */
+    public static void marker(XYChart c, String name, double x, double y) {
+        XYSeries s = c.addSeries(name, new double[]{x}, new double[]{y});
+        s.setMarker(SeriesMarkers.DIAMOND);
+        s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+    }
+
+    /** A published value that holds across the x axis: a dashed horizontal line, named in the legend. */
+    public static void referenceLine(XYChart c, String name, double xFrom, double xTo, double y) {
+        XYSeries s = c.addSeries(name, new double[]{xFrom, xTo}, new double[]{y, y});
+        s.setLineStyle(SeriesLines.DASH_DASH);
+        s.setMarker(SeriesMarkers.NONE);
+    }
+
     /** A bar chart of one series over categories. */
     public static CategoryChart bars(String title, String xTitle, String yTitle, List<String> categories, List<? extends Number> values, String series) {
         CategoryChart c = new CategoryChartBuilder().width(640).height(400).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
@@ -58,9 +85,7 @@ public final class Charts {
             c.addSeries("accuracy", xs, ys);
             double lo = Arrays.stream(xs).min().orElse(0);
             double hi = Arrays.stream(xs).max().orElse(1);
-            XYSeries clean = c.addSeries("clean", new double[]{lo, hi}, new double[]{cleanAccuracy, cleanAccuracy});
-            clean.setLineStyle(SeriesLines.DASH_DASH);
-            clean.setMarker(SeriesMarkers.NONE);
+            referenceLine(c, "clean", lo, hi, cleanAccuracy);
             c.getStyler().setYAxisMin(0.0).setYAxisMax(1.0);
             charts.put(p, c);
         }

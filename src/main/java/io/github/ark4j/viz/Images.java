@@ -89,6 +89,57 @@ public final class Images {
         return out;
     }
 
+    /**
+     * The image with a title above and a key below (how to read it), each wrapped to the image's width (at least 480
+     * pixels, so that a narrow grid still has room for its words).
+     */
+    public static BufferedImage titled(BufferedImage image, String title, String key) {
+        int width = Math.max(480, image.getWidth());
+        Font titleFont = new Font(Font.SANS_SERIF, Font.BOLD, 13);
+        Font keyFont = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
+        Graphics2D probe = image.createGraphics();
+        List<String> titleLines = wrap(title, probe.getFontMetrics(titleFont), width - 8);
+        List<String> keyLines = wrap(key, probe.getFontMetrics(keyFont), width - 8);
+        probe.dispose();
+        int top = 6 + 16 * titleLines.size();
+        int bottom = 4 + 14 * keyLines.size();
+        BufferedImage out = new BufferedImage(width, top + image.getHeight() + bottom, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, out.getWidth(), out.getHeight());
+        g.setColor(Color.BLACK);
+        g.setFont(titleFont);
+        for (int i = 0; i < titleLines.size(); i++) {
+            g.drawString(titleLines.get(i), 4, 16 + 16 * i);
+        }
+        g.drawImage(image, (width - image.getWidth()) / 2, top, null);
+        g.setFont(keyFont);
+        for (int i = 0; i < keyLines.size(); i++) {
+            g.drawString(keyLines.get(i), 4, top + image.getHeight() + 12 + 14 * i);
+        }
+        g.dispose();
+        return out;
+    }
+
+    private static List<String> wrap(String text, java.awt.FontMetrics metrics, int width) {
+        List<String> lines = new java.util.ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        for (String word : text.split(" ")) {
+            String candidate = line.isEmpty() ? word : line + " " + word;
+            if (metrics.stringWidth(candidate) > width && !line.isEmpty()) {
+                lines.add(line.toString());
+                line = new StringBuilder(word);
+            } else {
+                line = new StringBuilder(candidate);
+            }
+        }
+        if (!line.isEmpty()) {
+            lines.add(line.toString());
+        }
+        return lines;
+    }
+
     /** The first n images of a set in a grid, captioned with their label (or its name). */
     public static BufferedImage samples(io.github.ark4j.data.LabeledImages data, int n, int columns, List<String> names, int scale) {
         List<BufferedImage> imgs = new java.util.ArrayList<>();
