@@ -111,16 +111,16 @@ public final class Cifar10 {
     }
 
     /**
-     * Whether the folder holds the official files: "official" when its archive's SHA-256 is the published one, "not the
-     * official files" when it differs (e.g. a re-encoding), "extracted batches, not verified" without the archive.
+     * Whether the folder holds the official files: "official" when its archive's SHA-256 is the published one,
+     * "unofficial copy" when it differs (e.g. a re-encoding), "unverified" without the archive (extracted batches).
      */
     public static String provenance(Path folder) {
         Path archive = folder.resolve(ARCHIVE);
         if (!Files.exists(archive)) {
-            return "extracted batches, not verified";
+            return "unverified";
         }
         try {
-            return Downloader.sha256(archive).equals(Downloader.CIFAR10.get(0).sha256()) ? "official" : "not the official files";
+            return Downloader.sha256(archive).equals(Downloader.CIFAR10.get(0).sha256()) ? "official" : "unofficial copy";
         } catch (java.io.IOException e) {
             return "unreadable archive";
         }

@@ -54,10 +54,19 @@ public enum Dataset {
 
     /**
      * The dataset's name with how the configured files relate to the official ones, for figure titles and reports: e.g.
-     * "CIFAR-10 (not the official files)" for a re-encoding. MNIST is named as is (its loader reads the official format).
+     * "CIFAR-10 (unofficial copy)" for a re-encoding. MNIST is named as is (its loader reads the official format).
      */
     public String describe() {
-        return this == MNIST ? title : title + " (" + CIFAR_PROVENANCE.computeIfAbsent(DataDirectory.folder("cifar-10"), Cifar10::provenance) + ")";
+        return this == MNIST ? title : title + " (" + cifarProvenance() + ")";
+    }
+
+    /** False for CIFAR-10 files that are not verifiably the official ones: their accuracies are not the papers'. */
+    public boolean official() {
+        return this == MNIST || cifarProvenance().equals("official");
+    }
+
+    private static String cifarProvenance() {
+        return CIFAR_PROVENANCE.computeIfAbsent(DataDirectory.folder("cifar-10"), Cifar10::provenance);
     }
 
     /** One SHA-256 of the 170 MB archive per folder and process. */

@@ -159,7 +159,8 @@ public final class Distillation implements Experiment {
                 String.format(Locale.ROOT, "%+.0f%% (%.3f → %.3f)", 100 * (hottest.robustness() / base.robustness() - 1), base.robustness(),
                         hottest.robustness()), hottest.attackSamples(), "≥ +300%", hottest.robustness() >= 4 * base.robustness()));
         claims.add(Claim.reported("robustness ρ_adv rise, " + hot + " vs baseline, successful attacks only", Basis.paper("about +800%", "[1]"),
-                String.format(Locale.ROOT, "%+.0f%% (%.3f → %.3f)", 100 * (hottest.robustnessOfSuccesses() / base.robustnessOfSuccesses() - 1),
+                Double.isNaN(hottest.robustnessOfSuccesses()) ? "none: no attack on the " + hot + " net reached its target"
+                        : String.format(Locale.ROOT, "%+.0f%% (%.3f → %.3f)", 100 * (hottest.robustnessOfSuccesses() / base.robustnessOfSuccesses() - 1),
                         base.robustnessOfSuccesses(), hottest.robustnessOfSuccesses()), hottest.attackSamples()));
         Map<String, Table> tables = new LinkedHashMap<>();
         tables.put("distillation-sweep", table);
@@ -191,9 +192,9 @@ public final class Distillation implements Experiment {
             notes.add("Temperatures chosen for this run: " + Arrays.stream(temperatures).mapToObj(Distillation::fmt).toList()
                     + " (the paper's sweep: 1, 2, 5, 10, 20, 30, 40, 50, 100).");
         }
-        if (dataset == Dataset.CIFAR10) {
-            notes.add("Accuracies on CIFAR-10 files that are not the official ones (e.g. a JPEG re-encoding) are not the official "
-                    + "images' accuracies.");
+        if (!dataset.official()) {
+            notes.add("These CIFAR-10 files are not verifiably the official ones (e.g. a JPEG re-encoding): their accuracies are "
+                    + "not the official images' accuracies.");
         }
         return new Outcome(claims, tables, charts, Map.<String, BufferedImage>of(), notes);
     }

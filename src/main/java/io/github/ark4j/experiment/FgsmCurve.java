@@ -53,11 +53,6 @@ public final class FgsmCurve {
         throw new IllegalArgumentException("epsilon " + epsilon + " is not in the table " + t.name());
     }
 
-    /** Accuracy against ε from a table made by {@link #run}, with the published values of docs/papers.md [3]. */
-    public static XYChart chart(Table t) {
-        return chart(t, t.name());
-    }
-
     /**
      * Accuracy against ε from a table made by {@link #run}, titled with its setting ({@link Profile#caption}): the curve
      * with its 95% Wilson band, and as markers what Goodfellow et al. published at ε = 0.25 for their (different) nets.

@@ -12,6 +12,7 @@ import tech.tablesaw.api.Table;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -35,6 +36,25 @@ public final class JsmaMnist implements Experiment {
         return "JSMA over all source-target pairs on the Papernot MNIST net (Papernot'16 EuroS&P, docs/papers.md [5]; JSMA-F of [1])";
     }
 
+    private static final Basis SUCCESS_Z = Basis.paper("97%", "[5]");
+    private static final Basis SHARE_Z = Basis.paper("4.02%", "[5]");
+
+    /**
+     * The claims of JSMA over every source-target pair on the Papernot MNIST net: JSMA-Z against [5]'s published rate and
+     * features changed (a known difference: [5]'s network is a LeNet), JSMA-F against our target at [5]'s level.
+     */
+    public static List<Claim> gridClaims(JsmaGrid.Result z, JsmaGrid.Result f) {
+        return List.of(
+                Claim.rateAtLeast("JSMA-Z success, all source-target pairs, Papernot net", SUCCESS_Z, z.successRate(), z.attempted(), 0.90)
+                        .explainedIn(JSMA_EXPLAINED),
+                Claim.meanShareAtMost("JSMA-Z features changed (share of 784, successful attacks), Papernot net", SHARE_Z,
+                        z.sharesChanged(), 0.06).explainedIn(JSMA_EXPLAINED),
+                Claim.rateAtLeast("JSMA-F success, all source-target pairs, Papernot net", Basis.unpublished(
+                        "≥ 90%: [5]'s level, for the softmax map [1] attacks"), f.successRate(), f.attempted(), 0.90),
+                Claim.meanShareAtMost("JSMA-F features changed (share of 784, successful attacks), Papernot net", Basis.unpublished(
+                        "≤ 6%: [5]'s level, for the softmax map"), f.sharesChanged(), 0.06));
+    }
+
     /** Where the reports explain JSMA-Z's rate on the Papernot net. */
     static final String JSMA_EXPLAINED = "docs/known-differences.md#jsma-with-the-logit-saliency-map";
 
@@ -54,23 +74,14 @@ public final class JsmaMnist implements Experiment {
         Table summary = Tables.attackSummaries("JSMA-Z and JSMA-F over all pairs, JSMA-F with random targets, " + seeds.size() + " seeds",
                 List.of(grid.attack().summary(grid.sources()), gridF.attack().summary(gridF.sources()), f.summary(seeds.labels()),
                         gridLenet.attack().summary(gridLenet.sources())));
-        Basis successZ = Basis.paper("97%", "[5]");
-        Basis sharesZ = Basis.paper("4.02%", "[5]");
-        List<Claim> claims = List.of(
-                Claim.rateAtLeast("JSMA-Z success, all source-target pairs, LeNet-5 ([5]'s set-up)", successZ,
-                        gridLenet.successRate(), gridLenet.attempted(), 0.90),
-                Claim.meanShareAtMost("JSMA-Z features changed (share of 784, successful attacks), LeNet-5", sharesZ,
-                        gridLenet.sharesChanged(), 0.06),
-                Claim.rateAtLeast("JSMA-Z success, all source-target pairs, Papernot net", successZ, grid.successRate(), grid.attempted(), 0.90)
-                        .explainedIn(JSMA_EXPLAINED),
-                Claim.meanShareAtMost("JSMA-Z features changed (share of 784, successful attacks), Papernot net", sharesZ,
-                        grid.sharesChanged(), 0.06).explainedIn(JSMA_EXPLAINED),
-                Claim.rateAtLeast("JSMA-F success, all source-target pairs, Papernot net", Basis.unpublished(
-                        "≥ 90%: [5]'s level, for the softmax map [1] attacks"), gridF.successRate(), gridF.attempted(), 0.90),
-                Claim.meanShareAtMost("JSMA-F features changed (share of 784, successful attacks), Papernot net", Basis.unpublished(
-                        "≤ 6%: [5]'s level, for the softmax map"), gridF.sharesChanged(), 0.06),
-                Claim.rateWithin("JSMA-F success, random target, undistilled Papernot net", Basis.paper("95.89%", "[1], secondary"),
-                        f.successRate(seeds.labels()), f.attempted(seeds.labels()), 0.9589, 0.05));
+        List<Claim> claims = new ArrayList<>();
+        claims.add(Claim.rateAtLeast("JSMA-Z success, all source-target pairs, LeNet-5 ([5]'s set-up)", SUCCESS_Z,
+                gridLenet.successRate(), gridLenet.attempted(), 0.90));
+        claims.add(Claim.meanShareAtMost("JSMA-Z features changed (share of 784, successful attacks), LeNet-5", SHARE_Z,
+                gridLenet.sharesChanged(), 0.06));
+        claims.addAll(gridClaims(grid, gridF));
+        claims.add(Claim.rateWithin("JSMA-F success, random target, undistilled Papernot net", Basis.paper("95.89%", "[1], secondary"),
+                f.successRate(seeds.labels()), f.attempted(seeds.labels()), 0.9589, 0.05));
         Map<String, Table> tables = new LinkedHashMap<>();
         tables.put("success-by-source-and-target", grid.successBySourceAndTarget());
         tables.put("success-by-source-and-target-jsma-f", gridF.successBySourceAndTarget());

@@ -239,7 +239,7 @@ final class MutationReport {
         for (int b = 0; b < bins; b++) {
             labels.add(String.format(Locale.ROOT, "%d-%d", 10 * b, 10 * (b + 1)));
         }
-        CategoryChart c = new CategoryChartBuilder().width(720).height(400).title("Label change rate, " + source + " mutants: " + setting)
+        CategoryChart c = new CategoryChartBuilder().width(800).height(420).title("Label change rate, " + source + " mutants: " + setting)
                 .xAxisTitle("LCR (%)").yAxisTitle("share of the group").build();
         c.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         for (String group : List.of("normal", "FGSM", "JSMA")) {

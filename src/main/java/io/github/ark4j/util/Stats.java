@@ -4,6 +4,9 @@ import java.util.Arrays;
 
 /** Summary statistics shared by results and benchmarks. */
 public final class Stats {
+    /** The standard normal quantile of 0.975: a two-sided 95% interval is ±1.96 standard errors. */
+    public static final double Z_95 = 1.959963984540054;
+
     private Stats() {
     }
 
@@ -16,9 +19,6 @@ public final class Stats {
         Arrays.sort(s);
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
-
-    /** The standard normal quantile of 0.975: a two-sided 95% interval is ±1.96 standard errors. */
-    public static final double Z_95 = 1.959963984540054;
 
     /**
      * The Wilson score interval at 95% for a binomial rate with {@code k} successes in {@code n} trials:

@@ -27,9 +27,9 @@ public final class Charts {
     private Charts() {
     }
 
-    /** An empty line chart with titles, 640x400, legend inside. */
+    /** An empty line chart with titles, 800x420 (room for a title that names its setting), legend inside. */
     public static XYChart line(String title, String xTitle, String yTitle) {
-        XYChart c = new XYChartBuilder().width(640).height(400).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        XYChart c = new XYChartBuilder().width(800).height(420).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
         c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         c.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         c.getStyler().setMarkerSize(6);
@@ -65,7 +65,7 @@ public final class Charts {
 
     /** A bar chart of one series over categories. */
     public static CategoryChart bars(String title, String xTitle, String yTitle, List<String> categories, List<? extends Number> values, String series) {
-        CategoryChart c = new CategoryChartBuilder().width(640).height(400).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        CategoryChart c = new CategoryChartBuilder().width(800).height(420).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
         c.getStyler().setLegendVisible(false);
         c.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         c.addSeries(series, categories, values);
