@@ -111,7 +111,7 @@ public final class FgsmMnist implements Experiment {
         return List.of(
                 Claim.rateAtLeast("error under FGSM, eps 0.25", Basis.paper("89.4% (maxout net); 99.9% (shallow softmax)", "[3]")
                                 .target("≥ 50%: the same phenomenon on our convolutional net; [3]'s nets are a maxout net and a softmax model"),
-                        1 - FgsmCurve.accuracyAt(curve, FgsmCurve.PUBLISHED_EPSILON), n, 0.50),
+                        1 - FgsmCurve.accuracyAt(curve, FgsmCurve.PUBLISHED_EPSILON), n, 0.50).explainedIn(FGSM_EXPLAINED),
                 Claim.rateAtMost("accuracy under FGSM, eps 0.3, float32 loss gradient", Basis.unpublished(
                                 "≤ 20%: what a net trained as the peer's keeps").peer(PEER_FGSM),
                         FgsmCurve.accuracyAt(curve, 0.3), n, 0.20).explainedIn(FGSM_EXPLAINED));

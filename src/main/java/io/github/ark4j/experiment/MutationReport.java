@@ -132,7 +132,7 @@ final class MutationReport {
                     ? Claim.value("mutants used on adversarial inputs, " + op, Basis.paper(Double.toString(p.mutants()), MNIST_SOURCE), fmt(used), adversarialCount(r),
                             "≤ 150", used <= 150)
                     : Claim.reported("mutants used on adversarial inputs, " + op, Basis.paper(Double.toString(p.mutants()), MNIST_SOURCE), fmt(used), adversarialCount(r)));
-            claims.add(normalAccuracy(r, s, op, Basis.paper(published(p.normalAccuracy()), MNIST_SOURCE), Double.NaN));
+            claims.add(normalAccuracy(s, op, Basis.paper(published(p.normalAccuracy()), MNIST_SOURCE), 0.85));
         }
         MutationResults.SourceResults input = r.sources().get("input");
         claims.add(detection(r, input, "input mutation", Basis.paper("95.1%", INPUT_SOURCE), 0.85));
@@ -160,7 +160,7 @@ final class MutationReport {
             claims.add(detection(r, s, op, Basis.paper(published(detection), CIFAR_SOURCE), detection - 0.10));
             claims.add(Claim.value("mutants used on adversarial inputs, " + op, Basis.paper(Double.toString(mutants), CIFAR_SOURCE), fmt(used),
                     adversarialCount(r), "≤ " + fmt(1.5 * mutants), used <= 1.5 * mutants));
-            claims.add(normalAccuracy(r, s, op, Basis.unpublished("≥ 85%: [2]'s MNIST level; it publishes none for CIFAR-10"), 0.85)
+            claims.add(normalAccuracy(s, op, Basis.unpublished("≥ 85%: [2]'s MNIST level; it publishes none for CIFAR-10"), 0.85)
                     .explainedIn(CIFAR_EXPLAINED));
         }
         MutationResults.SourceResults input = r.sources().get("input");
@@ -186,13 +186,11 @@ final class MutationReport {
         return Double.isNaN(min) ? Claim.reportedRate(q, basis, rate, n) : Claim.rateAtLeast(q, basis, rate, n, min);
     }
 
-    /** The share of normal inputs the SPRT keeps as normal (1 − its false-positive rate); reported only when min is NaN. */
-    private static Claim normalAccuracy(MutationResults r, MutationResults.SourceResults s, String source, Basis basis, double min) {
+    /** The share of normal inputs the SPRT keeps as normal (1 − its false-positive rate), at least {@code min}. */
+    private static Claim normalAccuracy(MutationResults.SourceResults s, String source, Basis basis, double min) {
         MutationDetector.Result d = s.detection().get("normal");
-        int n = d.decisions().length;
-        String q = "normal inputs kept as normal (1 − false-positive rate), " + source;
-        double rate = 1 - d.adversarialShare();
-        return Double.isNaN(min) ? Claim.reportedRate(q, basis, rate, n) : Claim.rateAtLeast(q, basis, rate, n, min);
+        return Claim.rateAtLeast("normal inputs kept as normal (1 − false-positive rate), " + source, basis, 1 - d.adversarialShare(),
+                d.decisions().length, min);
     }
 
     /** A published share as the paper prints it (0.964 → "96.4%"). */
