@@ -21,7 +21,12 @@ public final class MutationDetector {
     public record Result(Sprt.Decision[] decisions, int[] mutantsUsed, double[] lcr) {
         /** Share of inputs declared adversarial. */
         public double adversarialShare() {
-            return Arrays.stream(decisions).filter(d -> d == Sprt.Decision.ADVERSARIAL).count() / (double) decisions.length;
+            return adversarialCount() / (double) decisions.length;
+        }
+
+        /** Number of inputs declared adversarial. */
+        public int adversarialCount() {
+            return (int) Arrays.stream(decisions).filter(d -> d == Sprt.Decision.ADVERSARIAL).count();
         }
 
         public double meanMutantsUsed() {

@@ -141,8 +141,7 @@ public record Claim(String quantity, Basis basis, String ours, String interval, 
             return new Claim(quantity, basis, "n/a (no samples)", "", 0, tolerance, Verdict.FAIL, "");
         }
         double mean = java.util.Arrays.stream(shares).average().orElseThrow();
-        double sd = n < 2 ? 0 : Math.sqrt(java.util.Arrays.stream(shares).map(v -> (v - mean) * (v - mean)).sum() / (n - 1));
-        double half = Stats.Z_95 * sd / Math.sqrt(n);
+        double half = Stats.Z_95 * Stats.standardDeviation(shares) / Math.sqrt(n);
         double[] ci = {mean - half, mean + half};
         return new Claim(quantity, basis, percent(mean), interval(ci), n, tolerance, verdict(mean, ci, lo, hi), "");
     }

@@ -11,6 +11,8 @@ import org.knowm.xchart.XYChart;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.Table;
 
+import java.util.function.ObjDoubleConsumer;
+
 /**
  * Accuracy under FGSM as a function of ε (Goodfellow et al. 2015: the MNIST softmax model reaches 99.9% error at
  * ε = 0.25): one FGSM run per ε over the same images.
@@ -20,6 +22,11 @@ public final class FgsmCurve {
     }
 
     public static Table run(Classifier model, LabeledImages data, double[] epsilons) {
+        return run(model, data, epsilons, (r, e) -> { });
+    }
+
+    /** {@link #run}, handing each ε's attack result to {@code each} before the next ε runs (none is kept here). */
+    public static Table run(Classifier model, LabeledImages data, double[] epsilons, ObjDoubleConsumer<AttackResult> each) {
         DoubleColumn eps = DoubleColumn.create("epsilon");
         DoubleColumn acc = DoubleColumn.create("accuracy");
         DoubleColumn l2 = DoubleColumn.create("mean L2");
@@ -29,6 +36,7 @@ public final class FgsmCurve {
         try (Progress p = Progress.start("FGSM sweep", epsilons.length, "eps")) {
             for (double e : epsilons) {
                 AttackResult r = Fgsm.builder().epsilon(e).build().run(model, data.features(), data.labels());
+                each.accept(r, e);
                 eps.append(e);
                 acc.append(r.adversarialAccuracy(data.labels()));
                 double[] ci = Stats.wilson(Math.round(acc.get(acc.size() - 1) * data.size()), data.size());

@@ -51,9 +51,15 @@ public final class FgsmMnist implements Experiment {
         LabeledImages test = profile.mnistTest();
         int n = test.size();
         double clean = Accuracy.of(model, test);
-        Table curve = FgsmCurve.run(model, test, EPSILONS);
-        // FGSM at ε 0.3 along the float32 loss gradient and along its exact direction (no cancellation of p_y − 1)
-        AttackResult float32 = Fgsm.builder().epsilon(0.3).build().run(model, test.features(), test.labels());
+        // FGSM at ε 0.3 along the float32 loss gradient (the curve's run) and along its exact direction (no cancellation
+        // of p_y − 1)
+        AttackResult[] float32Holder = new AttackResult[1];
+        Table curve = FgsmCurve.run(model, test, EPSILONS, (r, e) -> {
+            if (e == 0.3) {
+                float32Holder[0] = r;
+            }
+        });
+        AttackResult float32 = float32Holder[0];
         AttackResult exact = Fgsm.builder().epsilon(0.3).exactDirection(true).build().run(model, test.features(), test.labels());
         Saturation saturation = Saturation.of(model, test, float32, exact);
 

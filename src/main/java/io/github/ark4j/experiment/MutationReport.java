@@ -3,6 +3,7 @@ package io.github.ark4j.experiment;
 import io.github.ark4j.detect.MutationDetector;
 import io.github.ark4j.detect.Roc;
 import io.github.ark4j.experiment.Claim.Basis;
+import io.github.ark4j.util.Stats;
 import io.github.ark4j.viz.Charts;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -178,7 +179,7 @@ final class MutationReport {
             MutationDetector.Result d = s.detection().get(g);
             if (d != null) {
                 n += d.decisions().length;
-                detected += (int) Math.round(d.adversarialShare() * d.decisions().length);
+                detected += d.adversarialCount();
             }
         }
         String q = "adversarial inputs detected (all attacks pooled; [2]: mean over attacks), " + source;
@@ -216,8 +217,7 @@ final class MutationReport {
             return "n/a";
         }
         double mean = Arrays.stream(v).average().orElseThrow();
-        double sd = v.length < 2 ? 0 : Math.sqrt(Arrays.stream(v).map(x -> (x - mean) * (x - mean)).sum() / (v.length - 1));
-        return String.format(Locale.ROOT, "%.2f ± %.2f", 100 * mean, 100 * 2.576 * sd / Math.sqrt(v.length));
+        return String.format(Locale.ROOT, "%.2f ± %.2f", 100 * mean, 100 * 2.576 * Stats.standardDeviation(v) / Math.sqrt(v.length));
     }
 
     private static XYChart rocChart(String source, Map<String, double[]> lcr, Map<String, Double> published, String setting) {

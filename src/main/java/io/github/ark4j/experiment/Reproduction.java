@@ -136,8 +136,9 @@ public final class Reproduction {
                 md.append("The quick profile trains on a subset of the data for a few epochs and attacks few samples: it shows the trends "
                         + "in minutes. The tolerances are meant for the full profile; the results index says which claims miss here and why.\n\n");
             }
-            md.append("## Published vs this run\n\n").append(VERDICTS).append("\n\n").append(Tables.markdown(Claim.table(o.claims())));
-            Tables.writeCsv(Claim.table(o.claims()), tmp.resolve("claims.csv"));
+            Table claims = Claim.table(o.claims());
+            md.append("## Published vs this run\n\n").append(VERDICTS).append("\n\n").append(Tables.markdown(claims));
+            Tables.writeCsv(claims, tmp.resolve("claims.csv"));
             for (String note : o.notes()) {
                 md.append("\n").append(note).append("\n");
             }

@@ -20,6 +20,15 @@ public final class Stats {
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
+    /** The sample standard deviation (divisor n − 1); 0 for fewer than two values. */
+    public static double standardDeviation(double[] values) {
+        if (values.length < 2) {
+            return 0;
+        }
+        double mean = Arrays.stream(values).average().orElseThrow();
+        return Math.sqrt(Arrays.stream(values).map(v -> (v - mean) * (v - mean)).sum() / (values.length - 1));
+    }
+
     /**
      * The Wilson score interval at 95% for a binomial rate with {@code k} successes in {@code n} trials:
      * (p̂ + z²/2n ± z·√(p̂(1−p̂)/n + z²/4n²)) / (1 + z²/n), with p̂ = k/n and z = {@link #Z_95}. Unlike the normal
