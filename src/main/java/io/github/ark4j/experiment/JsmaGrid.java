@@ -44,6 +44,48 @@ public final class JsmaGrid {
             return attack.attempted(sources);
         }
 
+        /**
+         * Of the failed attacks, the share that changed at least {@code budget} features: they used the whole feature
+         * budget, where the others stopped for want of an admissible pixel pair. NaN when no attack failed.
+         */
+        public double failuresAtBudget(int budget) {
+            int failed = 0;
+            int atBudget = 0;
+            for (int i = 0; i < attack.size(); i++) {
+                if (!attack.success()[i]) {
+                    failed++;
+                    atBudget += attack.l0()[i] >= budget ? 1 : 0;
+                }
+            }
+            return failed == 0 ? Double.NaN : atBudget / (double) failed;
+        }
+
+        /** The target class the attack reaches least often (the lowest class on ties). */
+        public int hardestTarget() {
+            double[] ok = new double[10];
+            double[] n = new double[10];
+            for (int i = 0; i < targets.length; i++) {
+                n[targets[i]]++;
+                ok[targets[i]] += attack.success()[i] ? 1 : 0;
+            }
+            return IntStream.range(0, 10).filter(c -> n[c] > 0).boxed()
+                    .min(java.util.Comparator.comparingDouble(c -> ok[c] / n[c])).orElseThrow();
+        }
+
+        /** Success rate of the attacks towards every target but {@code target}. */
+        public double successRateWithout(int target) {
+            int ok = 0;
+            for (int i = 0; i < targets.length; i++) {
+                ok += targets[i] != target && attack.before()[i] == sources[i] && attack.success()[i] ? 1 : 0;
+            }
+            return ok / (double) attemptedWithout(target);
+        }
+
+        /** How many attacks towards every target but {@code target} were run: the trials behind {@link #successRateWithout}. */
+        public int attemptedWithout(int target) {
+            return (int) IntStream.range(0, targets.length).filter(i -> targets[i] != target && attack.before()[i] == sources[i]).count();
+        }
+
         /** 10x10 table (rows: source class, columns: target) of success rates. */
         public Table successBySourceAndTarget() {
             int k = 10;
