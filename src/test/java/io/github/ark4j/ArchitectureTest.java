@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The layers run one way: util and engine, then data, then model, then the library's algorithms (attack, defense,
- * detect, perturb), then what is built on them (experiment, eval, course, viz) and the command line on top. No
+ * detect, perturb), then what is built on them (experiment, eval, course, viz), the cluster runner and the command line on top. No
  * package cycle, and the library core speaks plain Java and ND4J: no tables, charts or command-line types.
  */
 class ArchitectureTest {
@@ -41,12 +41,14 @@ class ArchitectureTest {
                 .layer("model").definedBy(ROOT + ".model..")
                 .layer("algorithms").definedBy(ROOT + ".attack..", ROOT + ".defense..", ROOT + ".detect..", ROOT + ".perturb..")
                 .layer("applications").definedBy(ROOT + ".experiment..", ROOT + ".eval..", ROOT + ".course..", ROOT + ".viz..")
+                .layer("cluster").definedBy(ROOT + ".cluster..")
                 .layer("cli").definedBy(ROOT + ".cli..")
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
-                .whereLayer("applications").mayOnlyBeAccessedByLayers("cli")
-                .whereLayer("algorithms").mayOnlyBeAccessedByLayers("applications", "cli")
-                .whereLayer("model").mayOnlyBeAccessedByLayers("algorithms", "applications", "cli")
-                .whereLayer("data").mayOnlyBeAccessedByLayers("model", "algorithms", "applications", "cli");
+                .whereLayer("cluster").mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("applications").mayOnlyBeAccessedByLayers("cluster", "cli")
+                .whereLayer("algorithms").mayOnlyBeAccessedByLayers("applications", "cluster", "cli")
+                .whereLayer("model").mayOnlyBeAccessedByLayers("algorithms", "applications", "cluster", "cli")
+                .whereLayer("data").mayOnlyBeAccessedByLayers("model", "algorithms", "applications", "cluster", "cli");
     }
 
     static ArchRule corePlain() {

@@ -1,5 +1,6 @@
 package io.github.ark4j.cli;
 
+import io.github.ark4j.cluster.SparkUnits;
 import io.github.ark4j.data.DataDirectory;
 import io.github.ark4j.data.Cifar10;
 import io.github.ark4j.data.LabeledImages;
@@ -9,8 +10,10 @@ import io.github.ark4j.eval.EngineBenchmark;
 import io.github.ark4j.detect.ModelMutation;
 import io.github.ark4j.eval.MutationBenchmark;
 import io.github.ark4j.experiment.Dataset;
+import io.github.ark4j.experiment.ModelUnit;
 import io.github.ark4j.experiment.MutationDetection;
 import io.github.ark4j.experiment.Profile;
+import io.github.ark4j.experiment.Unit;
 import io.github.ark4j.model.ModelCache;
 import io.github.ark4j.model.ModelFile;
 import io.github.ark4j.model.NetworkClassifier;
@@ -86,6 +89,15 @@ final class BenchCommand implements Callable<Integer> {
             + "seeds, the SPRT runs on (default: ${DEFAULT-VALUE}).")
     int detectInputs;
 
+    @Option(names = "--spark", paramLabel = "MASTER", description = "Instead of the engine: the cost of running a unit as a Spark task "
+            + "against running it in this process: one distillation unit (MNIST, quick profile, T = 20, one epoch per model; "
+            + "--spark-profile full for all 60,000 images) computed twice each way, each time into an empty cache, e.g. "
+            + "--spark local[1]. See docs/cluster.md.")
+    String spark;
+
+    @Option(names = "--spark-profile", defaultValue = "quick", description = "For --spark: the profile whose data the unit trains on (default: ${DEFAULT-VALUE}).")
+    String sparkProfile;
+
     @Override
     public Integer call() throws Exception {
         Ranges.check("--batch-size", batchSize, 1, 4096);
@@ -96,6 +108,10 @@ final class BenchCommand implements Callable<Integer> {
         Ranges.check("--mutants", mutants, 1, 5_000);
         Ranges.check("--detect-inputs", detectInputs, 1, 10_000);
         System.out.println(EngineBenchmark.buildInfo());
+        if (spark != null) {
+            benchSpark();
+            return 0;
+        }
         if (attacks) {
             benchAttacks();
             return 0;
@@ -118,6 +134,41 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private void benchSpark() throws Exception {
+        Profile profile = Profile.fromName(sparkProfile);
+        List<Unit> units = List.of(new ModelUnit(profile, Dataset.MNIST, 20, 1), new ModelUnit(profile, Dataset.MNIST, 21, 1));
+        Path work = Files.createTempDirectory("ark4j-bench-spark");
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache", "warn");
+        System.out.println(SparkTaskCost.HEADER);
+        List<SparkTaskCost> rows = new java.util.ArrayList<>();
+        for (Unit u : units) {
+            long t0 = System.nanoTime();
+            u.compute(new ModelCache(Files.createTempDirectory(work, "in-process")));
+            rows.add(new SparkTaskCost(u.name(), "in-process", (System.nanoTime() - t0) / 1e9, Double.NaN));
+        }
+        long t0 = System.nanoTime();
+        try (SparkUnits cluster = new SparkUnits(spark, SparkUnits.kitSettings(true))) {
+            double start = (System.nanoTime() - t0) / 1e9;
+            for (Unit u : units) {
+                long t1 = System.nanoTime();
+                SparkUnits.Landed landed = cluster.run(List.of(u), new ModelCache(Files.createTempDirectory(work, "spark"))).get(0);
+                rows.add(new SparkTaskCost(u.name(), "Spark task (context started in " + String.format(Locale.ROOT, "%.1f s", start) + ")",
+                        (System.nanoTime() - t1) / 1e9, landed.seconds()));
+            }
+        }
+        rows.forEach(r -> System.out.println(r.markdown()));
+    }
+
+    /** One unit's wall time in this process or as a Spark task, and the time the task spent computing on its executor. */
+    private record SparkTaskCost(String unit, String where, double seconds, double executorSeconds) {
+        static final String HEADER = "| unit | where | wall time (s) | computing on the executor (s) |\n|---|---|---|---|";
+
+        String markdown() {
+            return String.format(Locale.ROOT, "| %s | %s | %.1f | %s |", unit, where, seconds,
+                    Double.isNaN(executorSeconds) ? "" : String.format(Locale.ROOT, "%.1f", executorSeconds));
+        }
     }
 
     private void benchAttacks() throws Exception {

@@ -1,15 +1,19 @@
 package io.github.ark4j.cli;
 
+import io.github.ark4j.cluster.SparkUnits;
 import io.github.ark4j.data.DataDirectory;
 import io.github.ark4j.experiment.Experiment;
 import io.github.ark4j.experiment.Profile;
 import io.github.ark4j.experiment.Reproduction;
+import io.github.ark4j.model.ModelCache;
 import io.github.ark4j.util.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "reproduce", mixinStandardHelpOptions = true,
@@ -35,6 +39,22 @@ final class ReproduceCommand implements Callable<Integer> {
                     + "claims without the 18 models of the full sweep. Affects distillation-mnist and distillation-cifar10 only.")
     List<Double> temperatures;
 
+    @Option(names = "--master", paramLabel = "URL",
+            description = "A Spark master (spark://host:7077, or local[N] to try it on this machine): the experiments' independent "
+                    + "units (the distillation sweep's models: the undistilled net, each temperature's teacher and student) run as "
+                    + "Spark tasks first and land in the model cache; the reports are then written here as without it. Under "
+                    + "spark-submit, its master. See docs/cluster.md. Default: everything in this process.")
+    String master;
+
+    @Option(names = "--conf", paramLabel = "KEY=VALUE",
+            description = "A Spark setting for --master (repeatable), e.g. --conf spark.executor.memory=6g.")
+    Map<String, String> conf = new LinkedHashMap<>();
+
+    @Option(names = "--kit-on-workers",
+            description = "With --master: the kit is installed at this same path on every worker (one machine, a shared file "
+                    + "system), so executors load it in place instead of receiving its jars from this process.")
+    boolean kitOnWorkers;
+
     @Option(names = "--strict", description = "Exit with status 1 when a claim fails (a known difference, explained in docs/known-differences.md, does not; default: report only).")
     boolean strict;
 
@@ -47,7 +67,20 @@ final class ReproduceCommand implements Callable<Integer> {
                 + Reproduction.all().stream().map(Experiment::name).toList() + "; results in " + dir);
         double[] chosen = temperatures == null ? null : temperatures.stream().mapToDouble(Double::doubleValue).toArray();
         AtomicFiles.requireWritable(dir, "the results folder", "choose another --out");
-        int failed = new Reproduction(p, dir, chosen).run(only);
+        Reproduction reproduction = new Reproduction(p, dir, chosen);
+        String cluster = master != null ? master : System.getProperty("spark.master");
+        if (cluster != null) {
+            // Spark logs through ND4J's slf4j-simple in this process: its warnings only
+            System.setProperty("org.slf4j.simpleLogger.log.org.apache", "warn");
+            Map<String, String> settings = new LinkedHashMap<>(SparkUnits.kitSettings(kitOnWorkers));
+            settings.putAll(conf);
+            try (SparkUnits spark = new SparkUnits(cluster, settings)) {
+                spark.run(reproduction.units(only), ModelCache.standard());
+            }
+        } else if (kitOnWorkers || !conf.isEmpty()) {
+            throw new IllegalArgumentException((kitOnWorkers ? "--kit-on-workers" : "--conf") + ": only with --master URL (a Spark master)");
+        }
+        int failed = reproduction.run(only);
         System.out.println("report: " + dir.resolve("README.md") + (failed == 0 ? " (all claims within tolerance)" : " (" + failed + " claims outside tolerance)"));
         return strict && failed > 0 ? 1 : 0;
     }

@@ -103,6 +103,17 @@ public final class Distillation implements Experiment {
     /** [1]'s CIFAR-10 JSMA success at T = 100 (secondary). */
     static final Map<Double, Double> PUBLISHED_CIFAR_SUCCESS = Map.of(100.0, 0.0511);
 
+    /** The undistilled net and, per temperature, its teacher and student: each one unit. */
+    @Override
+    public List<Unit> units(Profile profile) {
+        List<Unit> units = new ArrayList<>();
+        units.add(ModelUnit.undistilled(profile, dataset));
+        for (double t : temperatures(profile)) {
+            units.add(ModelUnit.distilled(profile, dataset, t));
+        }
+        return units;
+    }
+
     @Override
     public Outcome run(Profile profile) throws IOException {
         LabeledImages test = profile.test(dataset);

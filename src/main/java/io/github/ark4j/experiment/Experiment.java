@@ -26,6 +26,14 @@ public interface Experiment {
     /** Runs the experiment at the profile's size. */
     Outcome run(Profile profile) throws IOException;
 
+    /**
+     * The independent units of this experiment's work at the profile's size, which {@code reproduce --master} computes on
+     * a cluster before {@link #run}; none by default (the experiment computes everything in {@link #run}).
+     */
+    default List<Unit> units(Profile profile) {
+        return List.of();
+    }
+
     /** Claims (paper vs this run), tables, figures and free-text notes, in the order they are reported. */
     record Outcome(List<Claim> claims, Map<String, Table> tables, Map<String, Chart<?, ?>> charts,
                    Map<String, BufferedImage> images, List<String> notes) {

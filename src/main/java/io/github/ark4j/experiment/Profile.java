@@ -170,8 +170,7 @@ public enum Profile {
 
     /** The Papernot net of a dataset at this profile's size, from the model cache (trained on first use, seed 1, T = 1). */
     public NetworkClassifier papernot(Dataset dataset) throws IOException {
-        TrainingConfig c = TrainingConfig.builder(dataset.papernot()).epochs(sizes(dataset).epochs()).seed(1).build();
-        return ModelCache.standard().getOrTrain(c, train(dataset), test(dataset)).classifier();
+        return ModelUnit.undistilled(this, dataset).undistilled(ModelCache.standard());
     }
 
     /** The Papernot MNIST net, {@link #papernot(Dataset)}. */
@@ -184,8 +183,7 @@ public enum Profile {
      * shared initialisation), from the model cache: the models of notebooks 03, 04, 05 and their experiments.
      */
     public DefensiveDistillation.Models distilledPapernot(Dataset dataset, double temperature) throws IOException {
-        return DefensiveDistillation.builder(dataset.papernot()).temperature(temperature).epochs(sizes(dataset).distillationEpochs()).seed(1)
-                .build().train(train(dataset), test(dataset));
+        return ModelUnit.distilled(this, dataset, temperature).distilled(ModelCache.standard());
     }
 
     /** {@link #distilledPapernot(Dataset, double)} on MNIST. */

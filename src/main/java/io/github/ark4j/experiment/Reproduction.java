@@ -89,6 +89,15 @@ public final class Reproduction {
         return failed;
     }
 
+    /** The units of the experiments {@link #run} runs for {@code only}, each once, in the experiments' order. */
+    public List<Unit> units(List<String> only) {
+        java.util.LinkedHashSet<Unit> units = new java.util.LinkedHashSet<>();
+        for (Experiment e : plan(only, temperatures)) {
+            units.addAll(e.units(profile));
+        }
+        return List.copyOf(units);
+    }
+
     private static long count(List<Claim> claims, Claim.Verdict verdict) {
         return claims.stream().filter(c -> c.verdict() == verdict).count();
     }

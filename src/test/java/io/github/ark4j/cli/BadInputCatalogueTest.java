@@ -92,6 +92,8 @@ class BadInputCatalogueTest {
                 c("unknown profile", 2, "profile must be quick or full, got 'medium'", "reproduce", "--profile", "medium", "--out", out().toString()),
                 c("zero temperature for distillation", 2, "temperatures", "reproduce", "--only", "distillation-mnist", "--temperatures", "0",
                         "--out", out().toString()),
+                c("Spark settings without a Spark master", 2, "ark4j reproduce: --conf: only with --master URL (a Spark master)", "reproduce",
+                        "--only", "fgsm-mnist", "--conf", "spark.executor.memory=1g", "--out", out().toString()),
                 c("results folder that cannot be written", 1, "cannot write to the results folder", "reproduce", "--only", "fgsm-mnist",
                         "--out", notAFolder),
                 c("unknown dataset to download", 2, "unknown dataset 'imagenet', expected mnist or cifar10", "download", "imagenet"),
