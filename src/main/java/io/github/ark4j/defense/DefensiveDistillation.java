@@ -72,9 +72,9 @@ public final class DefensiveDistillation {
         String teacherKey = cache.pathFor(config, data, "").getFileName().toString();
         String extra = "distilled from " + teacherKey;
         ModelFile.Loaded student = cache.getOrTrain(config, train.features(), () -> {
-            Progress.log(String.format(Locale.ROOT, "ark4j: soft labels of the T=%s teacher on %d images", fmt(temperature()), train.size()));
+            Progress.log(String.format(Locale.ROOT, "ark4j: soft labels of the T=%s teacher on %d images", TrainingConfig.temperatureText(temperature()), train.size()));
             return softLabels(teacher.classifier(), train.features(), temperature());
-        }, train.name() + " soft labels T=" + fmt(temperature()), data + "|soft", test, extra);
+        }, train.name() + " soft labels T=" + TrainingConfig.temperatureText(temperature()), data + "|soft", test, extra);
         return new Models(teacher.classifier(), student.classifier(), teacher, student);
     }
 
@@ -94,9 +94,6 @@ public final class DefensiveDistillation {
         return out;
     }
 
-    private static String fmt(double v) {
-        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
-    }
 
     /** Temperature, epochs, seed and cache; the paper's optimiser settings otherwise. */
     public static final class Builder {

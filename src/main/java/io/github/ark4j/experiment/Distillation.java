@@ -7,6 +7,7 @@ import io.github.ark4j.defense.DistillationMetrics;
 import io.github.ark4j.experiment.Claim.Basis;
 import io.github.ark4j.model.Accuracy;
 import io.github.ark4j.model.Classifier;
+import io.github.ark4j.model.TrainingConfig;
 import io.github.ark4j.util.Progress;
 import io.github.ark4j.viz.Charts;
 import org.knowm.xchart.CategoryChart;
@@ -126,7 +127,7 @@ public final class Distillation implements Experiment {
         Table table = table(rows);
         Row base = rows.get(0);
         Row hottest = rows.get(rows.size() - 1);
-        String hot = "T=" + fmt(hottest.temperature());
+        String hot = "T=" + TrainingConfig.temperatureText(hottest.temperature());
         boolean mnist = dataset == Dataset.MNIST;
         List<Claim> claims = new ArrayList<>();
         claims.add(Claim.rateAtLeast("baseline accuracy", Basis.paper(mnist ? "99.51%" : "80.95%", "[1]"), base.accuracy(), base.testImages(),
@@ -153,7 +154,7 @@ public final class Distillation implements Experiment {
                 continue;
             }
             Basis basis = Basis.paper(Claim.percent(published), mnist ? "[1], secondary, read off its figure" : "[1], secondary");
-            String q = "JSMA-F success, T=" + fmt(r.temperature());
+            String q = "JSMA-F success, T=" + TrainingConfig.temperatureText(r.temperature());
             claims.add(r == hottest
                     ? Claim.rateAtMost(q, basis, r.jsmaFSuccess(), r.attackSamples(), mnist ? 0.02 : 0.10)
                     : Claim.reportedRate(q, basis, r.jsmaFSuccess(), r.attackSamples()));
@@ -200,7 +201,7 @@ public final class Distillation implements Experiment {
                         + "follow-up: attacks on the logits are not masked by the saturated softmax.", dataset.describe(),
                 profile.train(dataset).size(), profile.sizes(dataset).epochs(), profile.sizes(dataset).distillationEpochs(), samples));
         if (temperatures != null) {
-            notes.add("Temperatures chosen for this run: " + Arrays.stream(temperatures).mapToObj(Distillation::fmt).toList()
+            notes.add("Temperatures chosen for this run: " + Arrays.stream(temperatures).mapToObj(TrainingConfig::temperatureText).toList()
                     + " (the paper's sweep: 1, 2, 5, 10, 20, 30, 40, 50, 100).");
         }
         if (!dataset.official()) {
@@ -211,7 +212,7 @@ public final class Distillation implements Experiment {
     }
 
     private Row measure(String model, double t, Classifier c, LabeledImages test, int attackSamples) {
-        Progress.log("ark4j: measuring the " + dataset.title() + " " + model + (Double.isNaN(t) ? "" : " T=" + fmt(t)) + " model");
+        Progress.log("ark4j: measuring the " + dataset.title() + " " + model + (Double.isNaN(t) ? "" : " T=" + TrainingConfig.temperatureText(t)) + " model");
         double acc = Accuracy.of(c, test);
         LabeledImages samples = Accuracy.correctlyClassified(c, test, attackSamples);
         DistillationMetrics.JsmaF f = DistillationMetrics.jsmaF(c, samples, 1);
@@ -258,7 +259,7 @@ public final class Distillation implements Experiment {
         double base = series.y().applyAsDouble(rows.get(0));
         if (distilled.size() < 3) {
             List<String> models = new ArrayList<>(List.of("undistilled"));
-            distilled.forEach(r -> models.add("T=" + fmt(r.temperature())));
+            distilled.forEach(r -> models.add("T=" + TrainingConfig.temperatureText(r.temperature())));
             List<Double> ours = new ArrayList<>(List.of(base));
             distilled.forEach(r -> ours.add(series.y().applyAsDouble(r)));
             CategoryChart c = Charts.bars(series.title() + ": " + setting, "model", series.yTitle(), models, ours, "this run");
@@ -285,11 +286,7 @@ public final class Distillation implements Experiment {
         }
         series.published().entrySet().stream().filter(e -> e.getKey() >= t[0] && e.getKey() <= t[t.length - 1])
                 .sorted(Map.Entry.comparingByKey())
-                .forEach(e -> Charts.marker(c, series.publishedName() + ", T=" + fmt(e.getKey()), e.getKey(), e.getValue()));
+                .forEach(e -> Charts.marker(c, series.publishedName() + ", T=" + TrainingConfig.temperatureText(e.getKey()), e.getKey(), e.getValue()));
         return c;
-    }
-
-    private static String fmt(double v) {
-        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
     }
 }

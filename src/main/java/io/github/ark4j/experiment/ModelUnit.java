@@ -38,9 +38,9 @@ public record ModelUnit(Profile profile, Dataset dataset, double temperature, in
 
     @Override
     public String name() {
-        String size = String.format(Locale.ROOT, "%s %s, %d epochs", dataset.title(), profile, epochs);
+        String size = String.format(Locale.ROOT, "%s %s, %d epoch%s", dataset.title(), profile, epochs, epochs == 1 ? "" : "s");
         return Double.isNaN(temperature) ? "Papernot net, " + size
-                : String.format(Locale.ROOT, "teacher and student at T=%s, %s", Claim.number(temperature), size);
+                : "teacher and student at T=" + TrainingConfig.temperatureText(temperature) + ", " + size;
     }
 
     @Override

@@ -90,7 +90,7 @@ public final class ModelCache {
     public Path pathFor(TrainingConfig config, String dataFingerprint, String extra) {
         String key = Sha256.of(config.canonical() + "|" + dataFingerprint + "|" + extra).substring(0, 16);
         return directory.resolve(String.format(Locale.ROOT, "%s-T%s-e%d-%s.zip", config.architecture().cliName(),
-                fmt(config.temperature()), config.epochs(), key));
+                TrainingConfig.temperatureText(config.temperature()), config.epochs(), key));
     }
 
     /** The cached model for this configuration and data, trained (with progress and checkpoints) if absent. */
@@ -211,8 +211,5 @@ public final class ModelCache {
         }
     }
 
-    private static String fmt(double v) {
-        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
-    }
 
 }

@@ -40,6 +40,11 @@ public final class TrainingConfig {
     }
 
     /** The papers' settings for an architecture. */
+    /** A temperature as model file names and logs write it: 20 for a whole number, 2.5 otherwise. */
+    public static String temperatureText(double t) {
+        return t == Math.rint(t) ? Long.toString((long) t) : Double.toString(t);
+    }
+
     public static Builder builder(Architecture architecture) {
         return new Builder(architecture);
     }
