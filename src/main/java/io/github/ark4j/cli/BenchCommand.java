@@ -138,7 +138,7 @@ final class BenchCommand implements Callable<Integer> {
 
     private void benchSpark() throws Exception {
         Profile profile = Profile.fromName(sparkProfile);
-        List<Unit> units = List.of(new ModelUnit(profile, Dataset.MNIST, 20, 1), new ModelUnit(profile, Dataset.MNIST, 21, 1));
+        List<Unit> units = List.of(new ModelUnit(profile, Dataset.MNIST.papernot(), Dataset.MNIST, 20, 1), new ModelUnit(profile, Dataset.MNIST.papernot(), Dataset.MNIST, 21, 1));
         Path work = Files.createTempDirectory("ark4j-bench-spark");
         System.setProperty("org.slf4j.simpleLogger.log.org.apache", "warn");
         System.out.println(SparkTaskCost.HEADER);

@@ -10,20 +10,22 @@ import io.github.ark4j.util.Progress;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkFiles;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.scheduler.TaskInfo;
 
 import java.io.IOException;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
@@ -138,7 +140,14 @@ public final class SparkUnits implements AutoCloseable {
         ModelCache.sharedDirectory().ifPresent(p -> layers.add(p.toAbsolutePath().toString()));
         layers.add(ModelCache.shippedDirectory().toAbsolutePath().toString());
         Progress.log(String.format(Locale.ROOT, "ark4j: %d units on %s", distinct.size(), spark.master()));
-        List<Computed> computed = spark.parallelize(distinct, distinct.size()).map(u -> compute(u, layers)).collect();
+        UnitProgress progress = new UnitProgress(distinct);
+        spark.sc().addSparkListener(progress);
+        List<Computed> computed;
+        try {
+            computed = spark.parallelize(distinct, distinct.size()).map(u -> compute(u, layers)).collect();
+        } finally {
+            spark.sc().removeSparkListener(progress);
+        }
         List<Landed> landed = new ArrayList<>();
         for (Computed c : computed) {
             Progress.log(String.format(Locale.ROOT, "ark4j: %s: %d model files in %.1f s", c.unit(), c.files().size(), c.seconds()));
@@ -158,6 +167,29 @@ public final class SparkUnits implements AutoCloseable {
         return landed;
     }
 
+    /** Logs each unit as its task ends: done (how many of how many) or lost and retried by Spark. */
+    private static final class UnitProgress extends SparkListener {
+        private final List<Unit> units;
+        private final AtomicInteger done = new AtomicInteger();
+
+        UnitProgress(List<Unit> units) {
+            this.units = units;
+        }
+
+        @Override
+        public void onTaskEnd(SparkListenerTaskEnd end) {
+            TaskInfo task = end.taskInfo();
+            String unit = units.get(task.index()).name();
+            if (task.successful()) {
+                Progress.log(String.format(Locale.ROOT, "ark4j: %d of %d units done: %s (executor %s, %.0f s)", done.incrementAndGet(),
+                        units.size(), unit, task.executorId(), task.duration() / 1e3));
+            } else {
+                Progress.log(String.format(Locale.ROOT, "ark4j: %s: its task on executor %s ended without a result (%s); Spark retries it",
+                        unit, task.executorId(), end.reason()));
+            }
+        }
+    }
+
     /** On an executor: computes {@code unit} into a fresh folder over {@code layers} and returns the model files it wrote. */
     static Computed compute(Unit unit, List<String> layers) throws IOException {
         Engine.useBlasThreads(Engine.DEFAULT_BLAS_THREADS);
@@ -174,19 +206,7 @@ public final class SparkUnits implements AutoCloseable {
             }
             return new Computed(unit.name(), files, (System.nanoTime() - t0) / 1e9);
         } finally {
-            deleteTree(dir);
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
+            AtomicFiles.deleteTree(dir);
         }
     }
 

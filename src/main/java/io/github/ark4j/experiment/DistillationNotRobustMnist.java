@@ -63,6 +63,13 @@ public final class DistillationNotRobustMnist implements Experiment {
         return profile == Profile.QUICK ? 20 : 100;
     }
 
+    /** The undistilled MNIST net and the teacher and student at the profile's highest temperature. */
+    @Override
+    public List<Unit> units(Profile profile) {
+        double[] temperatures = profile.temperatures();
+        return List.of(ModelUnit.undistilled(profile, Dataset.MNIST), ModelUnit.distilled(profile, Dataset.MNIST, temperatures[temperatures.length - 1]));
+    }
+
     @Override
     public Outcome run(Profile profile) throws IOException {
         LabeledImages test = profile.mnistTest();

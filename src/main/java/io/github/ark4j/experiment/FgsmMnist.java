@@ -45,6 +45,12 @@ public final class FgsmMnist implements Experiment {
     /** Where the reports explain the FGSM accuracy this net keeps at ε 0.3. */
     static final String FGSM_EXPLAINED = "docs/known-differences.md#fgsm-on-mnist";
 
+    /** The undistilled MNIST net. */
+    @Override
+    public List<Unit> units(Profile profile) {
+        return List.of(ModelUnit.undistilled(profile, Dataset.MNIST));
+    }
+
     @Override
     public Outcome run(Profile profile) throws IOException {
         Classifier model = profile.papernotMnist();

@@ -58,6 +58,12 @@ public final class JsmaMnist implements Experiment {
     /** Where the reports explain JSMA-Z's rate on the Papernot net. */
     static final String JSMA_EXPLAINED = "docs/known-differences.md#jsma-with-the-logit-saliency-map";
 
+    /** The undistilled MNIST net and LeNet-5. */
+    @Override
+    public List<Unit> units(Profile profile) {
+        return List.of(ModelUnit.undistilled(profile, Dataset.MNIST), ModelUnit.lenet5(profile));
+    }
+
     @Override
     public Outcome run(Profile profile) throws IOException {
         Classifier model = profile.papernotMnist();

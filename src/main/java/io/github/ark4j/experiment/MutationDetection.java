@@ -50,7 +50,17 @@ public final class MutationDetection implements Experiment {
 
     /** The model under test: LeNet-5 on MNIST (the paper's), the Papernot CIFAR-10 net on CIFAR-10. */
     public NetworkClassifier model(Profile profile) throws IOException {
-        return dataset == Dataset.MNIST ? profile.lenet5() : profile.papernot(Dataset.CIFAR10);
+        return modelUnit(profile).undistilled(ModelCache.standard());
+    }
+
+    private ModelUnit modelUnit(Profile profile) {
+        return dataset == Dataset.MNIST ? ModelUnit.lenet5(profile) : ModelUnit.undistilled(profile, Dataset.CIFAR10);
+    }
+
+    /** The model under test. */
+    @Override
+    public List<Unit> units(Profile profile) {
+        return List.of(modelUnit(profile));
     }
 
     @Override

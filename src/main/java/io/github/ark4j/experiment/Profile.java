@@ -5,10 +5,8 @@ import io.github.ark4j.engine.Engine;
 import io.github.ark4j.data.DataFormatException;
 import io.github.ark4j.data.LabeledImages;
 import io.github.ark4j.defense.DefensiveDistillation;
-import io.github.ark4j.model.Architecture;
 import io.github.ark4j.model.ModelCache;
 import io.github.ark4j.model.NetworkClassifier;
-import io.github.ark4j.model.TrainingConfig;
 
 import java.io.IOException;
 import java.util.Locale;
@@ -193,8 +191,7 @@ public enum Profile {
 
     /** LeNet-5 (Wang et al.'s MNIST model) of this profile from the model cache, trained on first use (seed 1). */
     public NetworkClassifier lenet5() throws IOException {
-        TrainingConfig c = TrainingConfig.builder(Architecture.LENET5).epochs(mnist.epochs()).seed(1).build();
-        return ModelCache.standard().getOrTrain(c, mnistTrain(), mnistTest()).classifier();
+        return ModelUnit.lenet5(this).undistilled(ModelCache.standard());
     }
 
     /** A figure's or table's setting: dataset (and whether official), profile, model and sample size. */

@@ -11,7 +11,6 @@ import tech.tablesaw.api.Table;
 import tech.tablesaw.io.csv.CsvReadOptions;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -168,10 +167,10 @@ public final class Reproduction {
             }
             AtomicFiles.writeString(tmp.resolve("report.md"), md.toString());
             Path dest = out.resolve(e.name());
-            deleteTree(dest);
+            AtomicFiles.deleteTree(dest);
             Files.move(tmp, dest);
         } finally {
-            deleteTree(tmp);
+            AtomicFiles.deleteTree(tmp);
         }
     }
 
@@ -225,21 +224,6 @@ public final class Reproduction {
             + "how far the inputs lie from the boundary, and the CIFAR-10 rates measured on 30 images, whose 95% intervals are "
             + "wide. Each section below lists its misses; docs/known-differences.md (\"Quick profile\") gives the reason for each. "
             + "The full profile's report (`results/full/`) is the one to compare with the papers.";
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            s.sorted(Comparator.reverseOrder()).forEach(f -> {
-                try {
-                    Files.delete(f);
-                } catch (IOException ex) {
-                    throw new UncheckedIOException(ex);
-                }
-            });
-        }
-    }
 
     /** The git commit of the working directory (with "+changes" when it has uncommitted changes), or "unknown". */
     static String commit() {

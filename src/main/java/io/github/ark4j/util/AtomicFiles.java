@@ -41,6 +41,22 @@ public final class AtomicFiles {
         }
     }
 
+    /** Deletes {@code p} and everything under it; nothing when it does not exist. */
+    public static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> s = Files.walk(p)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> {
+                try {
+                    Files.delete(f);
+                } catch (IOException ex) {
+                    throw new java.io.UncheckedIOException(ex);
+                }
+            });
+        }
+    }
+
     /**
      * A new, empty file {@code dir/prefix<random>suffix} with the permissions of any other new file (the umask's):
      * {@link Files#createTempFile} makes it private to the owner (0600), and that would stay with the file once it is

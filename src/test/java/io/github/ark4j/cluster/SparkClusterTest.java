@@ -44,10 +44,10 @@ class SparkClusterTest {
 
     /** MNIST distillation on the embedded training images, one epoch per model: the undistilled net and T = 1, 20, 100. */
     private static final List<Unit> SWEEP = List.of(
-            new ModelUnit(Profile.QUICK, Dataset.MNIST, Double.NaN, 1),
-            new ModelUnit(Profile.QUICK, Dataset.MNIST, 1, 1),
-            new ModelUnit(Profile.QUICK, Dataset.MNIST, 20, 1),
-            new ModelUnit(Profile.QUICK, Dataset.MNIST, 100, 1));
+            new ModelUnit(Profile.QUICK, Dataset.MNIST.papernot(), Dataset.MNIST, Double.NaN, 1),
+            new ModelUnit(Profile.QUICK, Dataset.MNIST.papernot(), Dataset.MNIST, 1, 1),
+            new ModelUnit(Profile.QUICK, Dataset.MNIST.papernot(), Dataset.MNIST, 20, 1),
+            new ModelUnit(Profile.QUICK, Dataset.MNIST.papernot(), Dataset.MNIST, 100, 1));
 
     @Test
     void theSweepOnAClusterEqualsTheSweepInProcessAlsoWhenAWorkerDies() throws Exception {

@@ -59,6 +59,27 @@ class ReproductionTest {
     }
 
     @Test
+    void theUnitsAreEachModelOnceWithTheExperimentsOwnSettings() {
+        List<String> all = Reproduction.all().stream().map(Experiment::name).toList();
+        List<Unit> units = new Reproduction(Profile.QUICK, root, new double[]{20, 100}).units(all);
+        Profile q = Profile.QUICK;
+        assertEquals(List.of(
+                ModelUnit.undistilled(q, Dataset.MNIST), ModelUnit.lenet5(q),
+                ModelUnit.distilled(q, Dataset.MNIST, 20), ModelUnit.distilled(q, Dataset.MNIST, 100),
+                ModelUnit.undistilled(q, Dataset.CIFAR10), ModelUnit.distilled(q, Dataset.CIFAR10, 20), ModelUnit.distilled(q, Dataset.CIFAR10, 100)),
+                units, "fgsm and jsma share the MNIST net, not-robust the T = 100 models of the sweep: each model is one unit");
+        assertEquals(new ModelUnit(q, Dataset.MNIST.papernot(), Dataset.MNIST, 100, 8), units.get(3), "the profile's 8 distillation epochs");
+    }
+
+    @Test
+    void aModelUnitRejectsEpochsAndTemperaturesOutOfRange() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new ModelUnit(Profile.QUICK, Dataset.MNIST.papernot(), Dataset.MNIST, 20, 0))
+                .getMessage().contains("epochs: expected at least 1, got 0"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new ModelUnit(Profile.QUICK, Dataset.MNIST.papernot(), Dataset.MNIST, -1, 1))
+                .getMessage().contains("temperature: expected a finite number > 0"));
+    }
+
+    @Test
     void aTemperatureThatIsNotPositiveIsRejectedByName() {
         for (double bad : new double[]{0, -1, Double.NaN, Double.POSITIVE_INFINITY}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
