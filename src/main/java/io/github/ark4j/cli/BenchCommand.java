@@ -20,6 +20,7 @@ import io.github.ark4j.model.NetworkClassifier;
 import io.github.ark4j.model.TrainingConfig;
 import io.github.ark4j.eval.TorchPeer;
 import io.github.ark4j.model.Architecture;
+import io.github.ark4j.util.KitFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -47,10 +48,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--peer", paramLabel = "torch_reference.py",
             description = "Also compare with a PyTorch twin of the nets on the same machine (a developer's script, not shipped): "
                     + "agreement of logits, gradients and Jacobian on the same weights, then alternating throughput pairs. "
-                    + "Needs the full MNIST files (ARK4J_DATA) and python3 with torch (Debian: python3-torch).")
+                    + "Needs the full MNIST files (ARK4J_DATA) and a Python with torch: the project's .venv-peer with PyTorch 2.13 "
+                    + "(tools/peer.sh --setup) unless --python names another.")
     Path peer;
 
-    @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch for --peer (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--python", description = "Python with torch for --peer (default: .venv-peer/bin/python of the kit, "
+            + "which tools/peer.sh --setup creates with PyTorch 2.13 for the CPU).")
     String python;
 
     @Option(names = "--pairs", defaultValue = "7", description = "Alternating ark4j/PyTorch pairs per operation for --peer (default: ${DEFAULT-VALUE}).")
@@ -220,7 +223,16 @@ final class BenchCommand implements Callable<Integer> {
 
     private void comparePeer() throws Exception {
         Path work = Files.createTempDirectory("ark4j-peer");
-        TorchPeer t = new TorchPeer(python, peer, DataDirectory.folder("mnist"), work);
+        String interpreter = python;
+        if (interpreter == null) {
+            Path venv = KitFiles.locate(".venv-peer").resolve("bin").resolve("python");
+            if (!Files.isExecutable(venv)) {
+                throw new IllegalArgumentException("--python: no " + venv + "; create the peer's environment with tools/peer.sh --setup "
+                        + "(PyTorch 2.13 for the CPU) or name a Python with torch and numpy");
+            }
+            interpreter = venv.toString();
+        }
+        TorchPeer t = new TorchPeer(interpreter, peer, DataDirectory.folder("mnist"), work);
         Path init = t.initialWeights();
         Path trained = t.trainedWeights(init, 2);
         TorchPeer.Agreement a = t.agreement(trained);

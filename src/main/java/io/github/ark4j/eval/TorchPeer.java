@@ -75,7 +75,7 @@ public final class TorchPeer {
             + "| ark4j peak RSS MiB | PyTorch peak RSS MiB |\n|---|---|---|---|---|---|---|---|";
 
     /**
-     * @param python  the Python interpreter with torch and numpy (Debian: /usr/bin/python3 with python3-torch)
+     * @param python  the Python interpreter with torch and numpy (the project's .venv-peer: tools/peer.sh --setup)
      * @param script  torch_reference.py
      * @param mnist   a folder with the four official MNIST files (gzip or not)
      * @param work    a scratch folder for weights, dumps and the decompressed files
