@@ -24,11 +24,21 @@ class CommandLineProcessTest {
     static ProcessBuilder ark4j(Path workingFolder, Path log, String memoryLimit, String... args) {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=" + memoryLimit,
-                "-cp", System.getProperty("java.class.path"), Ark4j.class.getName()));
+                "-cp", withoutSparkLogging(System.getProperty("java.class.path")), Ark4j.class.getName()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workingFolder.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("OMP_NUM_THREADS", "1");
         return pb;
+    }
+
+    /**
+     * The class path without Spark's SLF4J binding (log4j2), which the tests have from Spark's provided artifacts and the
+     * kit's command line does not: with two bindings SLF4J reports them on standard error before any ark4j output.
+     */
+    static String withoutSparkLogging(String classPath) {
+        return java.util.Arrays.stream(classPath.split(java.io.File.pathSeparator))
+                .filter(e -> !Path.of(e).getFileName().toString().startsWith("log4j-slf4j2-impl"))
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
     }
 
     @Test
