@@ -143,7 +143,6 @@ final class BenchCommand implements Callable<Integer> {
         Profile profile = Profile.fromName(sparkProfile);
         List<Unit> units = List.of(new ModelUnit(profile, Dataset.MNIST.papernot(), Dataset.MNIST, 20, 1), new ModelUnit(profile, Dataset.MNIST.papernot(), Dataset.MNIST, 21, 1));
         Path work = Files.createTempDirectory("ark4j-bench-spark");
-        System.setProperty("org.slf4j.simpleLogger.log.org.apache", "warn");
         System.out.println(SparkTaskCost.HEADER);
         List<SparkTaskCost> rows = new java.util.ArrayList<>();
         for (Unit u : units) {

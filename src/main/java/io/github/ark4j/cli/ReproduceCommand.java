@@ -70,8 +70,6 @@ final class ReproduceCommand implements Callable<Integer> {
         Reproduction reproduction = new Reproduction(p, dir, chosen);
         String cluster = master != null ? master : System.getProperty("spark.master");
         if (cluster != null) {
-            // Spark logs through ND4J's slf4j-simple in this process: its warnings only
-            System.setProperty("org.slf4j.simpleLogger.log.org.apache", "warn");
             Map<String, String> settings = new LinkedHashMap<>(SparkUnits.kitSettings(kitOnWorkers));
             settings.putAll(conf);
             try (SparkUnits spark = new SparkUnits(cluster, settings)) {

@@ -49,6 +49,8 @@ public final class SparkUnits implements AutoCloseable {
 
     /** Connects to {@code master} (e.g. {@code spark://host:7077} or {@code local[2]}) with the settings of {@link #conf}. */
     public SparkUnits(String master, Map<String, String> settings) {
+        // Spark logs through the kit's slf4j-simple: its warnings only, before its first logger exists
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache", "warn");
         this.spark = new JavaSparkContext(conf(master, settings));
     }
 
@@ -150,7 +152,6 @@ public final class SparkUnits implements AutoCloseable {
         }
         List<Landed> landed = new ArrayList<>();
         for (Computed c : computed) {
-            Progress.log(String.format(Locale.ROOT, "ark4j: %s: %d model files in %.1f s", c.unit(), c.files().size(), c.seconds()));
             List<Path> files = new ArrayList<>();
             for (Map.Entry<String, byte[]> f : c.files().entrySet()) {
                 Path target = into.directory().resolve(f.getKey());
