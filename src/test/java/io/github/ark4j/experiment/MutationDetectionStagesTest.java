@@ -21,8 +21,17 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** The detection experiment's kept stages read back as they were written. */
+/** The detection experiment's kept stages read back as they were written; its FGSM step in pixel units. */
 class MutationDetectionStagesTest {
+
+    @Test
+    void fgsmStepIsThePapersNormalisedStepOnPixels() {
+        // 0.35 and 0.03 are steps on inputs divided by the data's standard deviation: on pixels they shrink by it
+        assertEquals(0.35 * 0.3081, new MutationDetection(Dataset.MNIST).fgsmEpsilon(), 5e-5);
+        assertEquals(0.03 * (0.247 + 0.243 + 0.261) / 3, new MutationDetection(Dataset.CIFAR10).fgsmEpsilon(), 5e-5);
+        assertEquals("0.1078", Double.toString(new MutationDetection(Dataset.MNIST).fgsmEpsilon()));
+        assertEquals("0.0075", Double.toString(new MutationDetection(Dataset.CIFAR10).fgsmEpsilon()));
+    }
 
     @Test
     void labelChangesAndMutantSetsRoundTrip(@TempDir Path dir) throws IOException {
