@@ -9,6 +9,7 @@ import io.github.ark4j.eval.AttackBenchmark;
 import io.github.ark4j.eval.EngineBenchmark;
 import io.github.ark4j.detect.ModelMutation;
 import io.github.ark4j.eval.MutationBenchmark;
+import io.github.ark4j.eval.LayerProfile;
 import io.github.ark4j.experiment.Dataset;
 import io.github.ark4j.experiment.ModelUnit;
 import io.github.ark4j.experiment.MutationDetection;
@@ -98,6 +99,10 @@ final class BenchCommand implements Callable<Integer> {
             + "--spark local[1]. See docs/cluster.md.")
     String spark;
 
+    @Option(names = "--layers", description = "Instead of the engine's four operations: where a training step's time goes, layer by layer "
+            + "(forward and backward milliseconds, FLOPs and the rate each layer reaches against this machine's sgemm), for each --model.")
+    boolean layers;
+
     @Option(names = "--spark-profile", defaultValue = "quick", description = "For --spark: the profile whose data the unit trains on (default: ${DEFAULT-VALUE}).")
     String sparkProfile;
 
@@ -121,6 +126,13 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (mutation) {
             benchMutation();
+            return 0;
+        }
+        if (layers) {
+            for (String m : models.stream().filter(v -> !v.isBlank()).toList()) {
+                System.out.println(LayerProfile.run(Architecture.fromCliName(m), batchSize, seconds).markdown());
+                System.out.flush();
+            }
             return 0;
         }
         if (peer != null) {

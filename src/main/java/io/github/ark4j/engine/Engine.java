@@ -71,6 +71,15 @@ public final class Engine {
     }
 
     /**
+     * One training step of {@code network} on {@code batch}, as {@code network.fit(batch)} and with the same resulting
+     * parameters bit for bit, without computing each convolution twice: the backward pass takes the pre-activations of
+     * the step's forward pass (for the ReLU and identity activations of an {@link #accelerate accelerated} network).
+     */
+    public void fit(MultiLayerNetwork network, org.nd4j.linalg.dataset.api.DataSet batch) {
+        FastConvolution.trainingStep(network, () -> network.fit(batch));
+    }
+
+    /**
      * A copy of {@code network} that runs on this engine and shares its parameters (no copy of them: training or
      * mutating the network in place moves the copy); the network itself is unchanged. For inference on a caller's
      * network.

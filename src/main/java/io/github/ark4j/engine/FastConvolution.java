@@ -91,11 +91,26 @@ final class FastConvolution implements ConvolutionHelper {
     private INDArray ownOutputBuffer;
     /** Set while {@link #backwardAfterForward} runs a backward pass of this layer's network. */
     private boolean inBackwardAfterForward;
+    /** Whether the layer's activation lets a backward pass differentiate it from the forward output ({@link #derivativeFromOutput}). */
+    private final boolean derivativeFromOutput;
+    /** Set while {@link #trainingStep} runs a training step of this layer's network. */
+    private boolean inTrainingStep;
+    /**
+     * The forward pass of the running training step, until its backward pass takes it: input, parameters and output
+     * (the pre-activation, which DL4J's activation turns into f(z) in place before the backward pass).
+     */
+    private INDArray stepInput;
+    private INDArray stepWeights;
+    private INDArray stepBias;
+    private INDArray stepOutput;
+    /** How many backward passes took their pre-activations from their step's forward pass (for the tests). */
+    private long stepReuses;
 
-    private FastConvolution(Engine.Convolution strategy, boolean inputGradientOnly, boolean forwardReusable) {
+    private FastConvolution(Engine.Convolution strategy, boolean inputGradientOnly, boolean derivativeFromOutput) {
         this.strategy = strategy;
         this.inputGradientOnly = inputGradientOnly;
-        this.forwardReusable = forwardReusable;
+        this.derivativeFromOutput = derivativeFromOutput;
+        this.forwardReusable = inputGradientOnly && derivativeFromOutput;
     }
 
     /**
@@ -109,7 +124,7 @@ final class FastConvolution implements ConvolutionHelper {
             if (l instanceof ConvolutionLayer c && l.getClass() == ConvolutionLayer.class) {
                 org.deeplearning4j.nn.conf.layers.ConvolutionLayer conf = (org.deeplearning4j.nn.conf.layers.ConvolutionLayer) c.conf().getLayer();
                 IActivation afn = conf.getActivationFn();
-                setHelper(c, new FastConvolution(strategy, inputGradientOnly, inputGradientOnly && derivativeFromOutput(afn)));
+                setHelper(c, new FastConvolution(strategy, inputGradientOnly, derivativeFromOutput(afn)));
                 if (inputGradientOnly && new ActivationReLU().equals(afn)) {
                     conf.setActivationFn(new FastBackwardRelu()); // same forward pass, faster backward pass
                 }
@@ -157,6 +172,53 @@ final class FastConvolution implements ConvolutionHelper {
             helpers.forEach(f -> f.inBackwardAfterForward = false);
             dense.forEach(d -> d.inBackwardAfterForward = false);
         }
+    }
+
+    /**
+     * Runs {@code step}, one training step of {@code network} ({@code fit} on one batch: a forward pass through every
+     * layer, then a backward pass), with each convolution layer whose activation is the plain ReLU or the identity
+     * taking the pre-activation its backward pass needs from the step's forward pass, instead of computing the
+     * convolution again as DL4J 1.0.0-M2.1's {@code ConvolutionLayer} does (a fifth of a Papernot net's step,
+     * docs/performance.md). The gradients are the same bits: the derivative of the ReLU is [z &gt; 0], and ReLU(z) &gt; 0
+     * exactly when z &gt; 0. Within a step each layer's first convolution is the forward pass, which is kept, and its
+     * second the backward pass's, which takes it if input and parameters are the same objects (the forward output
+     * lives in DL4J's activation workspace until the backward pass ends); nothing is kept after the step, so a step
+     * never sees another step's output, whatever the updater changed in place.
+     */
+    static void trainingStep(MultiLayerNetwork network, Runnable step) {
+        java.util.List<FastConvolution> helpers = new java.util.ArrayList<>();
+        for (Layer l : network.getLayers()) {
+            if (l instanceof ConvolutionLayer c && helper(c) instanceof FastConvolution f && f.derivativeFromOutput && !f.inputGradientOnly) {
+                helpers.add(f);
+            }
+        }
+        helpers.forEach(f -> f.inTrainingStep = true);
+        try {
+            step.run();
+        } finally {
+            helpers.forEach(f -> {
+                f.inTrainingStep = false;
+                f.forgetStepForward();
+            });
+        }
+    }
+
+    /** How many backward passes of {@code network}'s training steps took the forward pass's pre-activations. */
+    static long stepReuses(MultiLayerNetwork network) {
+        long n = 0;
+        for (Layer l : network.getLayers()) {
+            if (l instanceof ConvolutionLayer c && helper(c) instanceof FastConvolution f) {
+                n += f.stepReuses;
+            }
+        }
+        return n;
+    }
+
+    private void forgetStepForward() {
+        stepInput = null;
+        stepWeights = null;
+        stepBias = null;
+        stepOutput = null;
     }
 
     /** Removes the helper, restoring DL4J's built-in convolution; returns how many layers changed. */
@@ -212,6 +274,20 @@ final class FastConvolution implements ConvolutionHelper {
         if (inBackwardAfterForward && input == forwardInput && weights == forwardWeights && bias == forwardBias) {
             return forwardOutput;
         }
+        boolean stepForward = false;
+        if (inTrainingStep) {
+            if (stepOutput != null) { // the backward pass of the step
+                INDArray z = stepOutput;
+                boolean same = input == stepInput && weights == stepWeights && bias == stepBias;
+                forgetStepForward();
+                if (same) {
+                    stepReuses++;
+                    return z;
+                }
+            } else {
+                stepForward = true;
+            }
+        }
         long[] outShape = {input.size(0), weights.size(0), (input.size(2) + 2L * pad[0] - kernel[0]) / strides[0] + 1,
                 (input.size(3) + 2L * pad[1] - kernel[1]) / strides[1] + 1};
         INDArray out = forwardReusable && !inBackwardAfterForward ? ownOutput(input.dataType(), outShape)
@@ -225,6 +301,12 @@ final class FastConvolution implements ConvolutionHelper {
             forwardWeights = weights;
             forwardBias = bias;
             forwardOutput = kept ? z : null;
+        }
+        if (stepForward) {
+            stepInput = input;
+            stepWeights = weights;
+            stepBias = bias;
+            stepOutput = z;
         }
         return z;
     }

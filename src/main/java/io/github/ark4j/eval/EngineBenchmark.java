@@ -55,7 +55,8 @@ public final class EngineBenchmark {
         }
         INDArray onehot = io.github.ark4j.data.LabeledImages.oneHot(y, architecture.classes());
         List<Row> rows = new ArrayList<>();
-        rows.add(time("training step", () -> net.fit(x, onehot)));
+        org.nd4j.linalg.dataset.DataSet batchData = new org.nd4j.linalg.dataset.DataSet(x, onehot);
+        rows.add(time("training step", () -> Engine.defaults().fit(net, batchData)));
         rows.add(time("inference", () -> c.logits(x)));
         rows.add(time("input gradient (loss)", () -> c.lossGradient(x, onehot, 1)));
         rows.add(time("logit Jacobian (10 classes)", () -> c.logitJacobian(x)));

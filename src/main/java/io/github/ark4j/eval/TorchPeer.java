@@ -12,6 +12,7 @@ import io.github.ark4j.util.Stats;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.io.BufferedReader;
@@ -170,7 +171,7 @@ public final class TorchPeer {
         List<INDArray> ry = batches(train.oneHot(), 62);
         // the peer's operation names, in the order they are measured and reported
         Map<String, IntConsumer> ours = new LinkedHashMap<>();
-        ours.put("train", i -> trainee.fit(rx.get(i % rx.size()), ry.get(i % ry.size())));
+        ours.put("train", i -> Engine.defaults().fit(trainee, new DataSet(rx.get(i % rx.size()), ry.get(i % ry.size()))));
         ours.put("infer", i -> c.logits(tx.get(i % tx.size())));
         ours.put("grad", i -> c.lossGradient(tx.get(i % tx.size()), ty.get(i % ty.size()), 1));
         // ART's FGSM and BIM take their gradient from loss.backward(), parameter gradients included: against that

@@ -95,7 +95,7 @@ public final class Trainer {
                     features.size(0), "img")) {
                 while (batches.hasNext()) {
                     DataSet ds = batches.next();
-                    net.fit(ds);
+                    Engine.defaults().fit(net, ds);
                     double loss = net.score();
                     if (!Double.isFinite(loss)) {
                         throw new IllegalStateException("training diverged: loss " + loss + " at epoch " + (epoch + 1) + ", batch " + (steps + 1)

@@ -140,6 +140,37 @@ class FastConvolutionTest {
         assertTrue(rel < 1e-5, "tanh layer input gradient, relative difference " + rel);
     }
 
+    /**
+     * The kit's training step (the backward passes take the forward pass's pre-activations) leaves every parameter and
+     * the updater's state as {@code fit} does, bit for bit, over steps that reuse one batch object (the updater changes
+     * the parameters in place between steps) and with dropout (Papernot net) on both strategies.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Engine.Convolution.class, names = {"ONEDNN", "GEMM"})
+    void trainingStepEqualsFitBitForBit(Engine.Convolution s) throws IOException {
+        Engine engine = Engine.builder().convolution(s).build();
+        LabeledImages digits = Mnist.load(Paths.get("data", "mnist"), Mnist.Split.TRAIN).first(64);
+        org.nd4j.linalg.dataset.DataSet batch = new org.nd4j.linalg.dataset.DataSet(digits.features(), digits.oneHot());
+        for (Architecture a : new Architecture[]{Architecture.PAPERNOT_MNIST, Architecture.LENET5}) {
+            MultiLayerNetwork plain = net(a);
+            MultiLayerNetwork step = net(a);
+            engine.accelerate(plain);
+            engine.accelerate(step);
+            for (int i = 0; i < 3; i++) {
+                Nd4j.getRandom().setSeed(100 + i); // the same dropout masks on both sides
+                plain.fit(batch);
+                Nd4j.getRandom().setSeed(100 + i);
+                engine.fit(step, batch);
+            }
+            assertEquals(plain.params(), step.params(), a + " parameters");
+            assertEquals(plain.getUpdater().getStateViewArray(), step.getUpdater().getStateViewArray(), a + " updater state");
+            assertNotEquals(net(a).params(), step.params(), a + " trained");
+            int convolutions = a == Architecture.LENET5 ? 2 : 4;
+            assertEquals(3L * convolutions, FastConvolution.stepReuses(step), a + ": every backward pass took its forward's pre-activations");
+            assertEquals(0, FastConvolution.stepReuses(plain), a + ": fit alone recomputes them");
+        }
+    }
+
     @Test
     void installsOnEveryConvolutionLayer() {
         assertEquals(4, Engine.defaults().accelerate(net(Architecture.PAPERNOT_MNIST)));
