@@ -42,20 +42,38 @@ public final class EngineBenchmark {
         this.seconds = seconds;
     }
 
-    public List<Row> run() {
-        MultiLayerNetwork net = new MultiLayerNetwork(architecture.configuration(1, TrainingConfig.builder(architecture).build().updater(), 1, DataType.FLOAT));
-        net.init();
-        Engine.defaults().accelerate(net);
-        NetworkClassifier c = new NetworkClassifier(net, architecture);
-        Nd4j.getRandom().setSeed(7);
-        INDArray x = Nd4j.rand(DataType.FLOAT, batch, architecture.channels(), architecture.height(), architecture.width());
-        int[] y = new int[batch];
-        for (int i = 0; i < batch; i++) {
-            y[i] = i % architecture.classes();
+    /**
+     * What the engine benchmarks run on: a freshly initialised, accelerated network of {@code architecture} and one
+     * batch of uniform random images with labels 0, 1, …, 9, 0, … (the speed does not depend on the values).
+     */
+    record Workload(MultiLayerNetwork net, INDArray x, INDArray labels) {
+        static Workload of(Architecture architecture, int batch) {
+            MultiLayerNetwork net = new MultiLayerNetwork(architecture.configuration(1, TrainingConfig.builder(architecture).build().updater(), 1, DataType.FLOAT));
+            net.init();
+            Engine.defaults().accelerate(net);
+            Nd4j.getRandom().setSeed(7);
+            INDArray x = Nd4j.rand(DataType.FLOAT, batch, architecture.channels(), architecture.height(), architecture.width());
+            int[] y = new int[batch];
+            for (int i = 0; i < batch; i++) {
+                y[i] = i % architecture.classes();
+            }
+            return new Workload(net, x, io.github.ark4j.data.LabeledImages.oneHot(y, architecture.classes()));
         }
-        INDArray onehot = io.github.ark4j.data.LabeledImages.oneHot(y, architecture.classes());
+
+        /** The batch as DL4J's training input. */
+        org.nd4j.linalg.dataset.DataSet dataSet() {
+            return new org.nd4j.linalg.dataset.DataSet(x, labels);
+        }
+    }
+
+    public List<Row> run() {
+        Workload w = Workload.of(architecture, batch);
+        MultiLayerNetwork net = w.net();
+        NetworkClassifier c = new NetworkClassifier(net, architecture);
+        INDArray x = w.x();
+        INDArray onehot = w.labels();
         List<Row> rows = new ArrayList<>();
-        org.nd4j.linalg.dataset.DataSet batchData = new org.nd4j.linalg.dataset.DataSet(x, onehot);
+        org.nd4j.linalg.dataset.DataSet batchData = w.dataSet();
         rows.add(time("training step", () -> Engine.defaults().fit(net, batchData)));
         rows.add(time("inference", () -> c.logits(x)));
         rows.add(time("input gradient (loss)", () -> c.lossGradient(x, onehot, 1)));

@@ -2,7 +2,6 @@ package io.github.ark4j.eval;
 
 import io.github.ark4j.engine.Engine;
 import io.github.ark4j.model.Architecture;
-import io.github.ark4j.model.TrainingConfig;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
@@ -91,17 +90,10 @@ public final class LayerProfile {
      * random images and labels: a warm-up second, then {@code seconds} of steps under sampling.
      */
     public static Result run(Architecture architecture, int batch, double seconds) throws IOException {
-        MultiLayerNetwork net = new MultiLayerNetwork(architecture.configuration(1, TrainingConfig.builder(architecture).build().updater(), 1, DataType.FLOAT));
-        net.init();
-        Engine.defaults().accelerate(net);
-        Nd4j.getRandom().setSeed(7);
-        INDArray x = Nd4j.rand(DataType.FLOAT, batch, architecture.channels(), architecture.height(), architecture.width());
-        int[] y = new int[batch];
-        for (int i = 0; i < batch; i++) {
-            y[i] = i % architecture.classes();
-        }
-        INDArray labels = io.github.ark4j.data.LabeledImages.oneHot(y, architecture.classes());
-        org.nd4j.linalg.dataset.DataSet batchData = new org.nd4j.linalg.dataset.DataSet(x, labels);
+        EngineBenchmark.Workload w = EngineBenchmark.Workload.of(architecture, batch);
+        MultiLayerNetwork net = w.net();
+        INDArray x = w.x();
+        org.nd4j.linalg.dataset.DataSet batchData = w.dataSet();
         long warm = System.nanoTime();
         do {
             Engine.defaults().fit(net, batchData);
