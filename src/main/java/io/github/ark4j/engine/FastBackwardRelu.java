@@ -15,8 +15,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * the same from ReLU(z) as from z, so {@link #backprop} may be given either (see {@link FastConvolution}). Where
  * z ≤ 0 the result is ε·0, i.e. −0 for a negative ε where DL4J writes +0: equal as numbers.
  *
- * <p>Used on the classifier's gradient twin only ({@link DifferentiableNetwork},
- * {@link InputGradientDenseLayer}); training networks keep DL4J's activation.
+ * <p>Used on the classifier's gradient twin ({@link DifferentiableNetwork}, {@link InputGradientDenseLayer}), and on
+ * the convolutions of a training step for the step's duration only ({@link FastConvolution#trainingStep}): a saved
+ * network's configuration keeps DL4J's activation.
  */
 final class FastBackwardRelu extends ActivationReLU {
 

@@ -187,15 +187,24 @@ final class FastConvolution implements ConvolutionHelper {
      */
     static void trainingStep(MultiLayerNetwork network, Runnable step) {
         java.util.List<FastConvolution> helpers = new java.util.ArrayList<>();
+        // the plain ReLUs of these layers, differentiated by FastBackwardRelu for the step (DL4J's configuration, which
+        // a saved model records, gets its own activation back after the step)
+        java.util.Map<org.deeplearning4j.nn.conf.layers.ConvolutionLayer, IActivation> relus = new java.util.LinkedHashMap<>();
         for (Layer l : network.getLayers()) {
             if (l instanceof ConvolutionLayer c && helper(c) instanceof FastConvolution f && f.derivativeFromOutput && !f.inputGradientOnly) {
                 helpers.add(f);
+                org.deeplearning4j.nn.conf.layers.ConvolutionLayer conf = (org.deeplearning4j.nn.conf.layers.ConvolutionLayer) c.conf().getLayer();
+                if (conf.getActivationFn().getClass() == ActivationReLU.class && new ActivationReLU().equals(conf.getActivationFn())) {
+                    relus.put(conf, conf.getActivationFn());
+                }
             }
         }
         helpers.forEach(f -> f.inTrainingStep = true);
+        relus.keySet().forEach(conf -> conf.setActivationFn(new FastBackwardRelu()));
         try {
             step.run();
         } finally {
+            relus.forEach(org.deeplearning4j.nn.conf.layers.ConvolutionLayer::setActivationFn);
             helpers.forEach(f -> {
                 f.inTrainingStep = false;
                 f.forgetStepForward();

@@ -146,7 +146,7 @@ public final class LayerProfile {
      */
     static Work classify(List<String> frames) {
         boolean backward = frames.stream().anyMatch(f -> f.endsWith(".backpropGradient") || f.endsWith(".calcBackpropGradients"));
-        if (frames.stream().anyMatch(f -> f.startsWith("org.nd4j.linalg.activations."))) {
+        if (frames.stream().anyMatch(f -> f.startsWith("org.nd4j.linalg.activations.") || f.startsWith("io.github.ark4j.engine.FastBackwardRelu."))) {
             return Work.ACTIVATION;
         }
         if (frames.stream().anyMatch(f -> f.startsWith("org.deeplearning4j.nn.conf.dropout."))) {

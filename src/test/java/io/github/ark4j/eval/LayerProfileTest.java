@@ -31,6 +31,9 @@ class LayerProfileTest {
                 "org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.activate", fit)));
         assertEquals(Work.ACTIVATION, LayerProfile.classify(List.of("org.nd4j.linalg.activations.impl.ActivationReLU.backprop",
                 "org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.backpropGradient", backprop, fit)));
+        assertEquals(Work.ACTIVATION, LayerProfile.classify(List.of("io.github.ark4j.engine.FastBackwardRelu.maskedByPositive",
+                "io.github.ark4j.engine.FastBackwardRelu.backprop", "org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.backpropGradient",
+                backprop, fit)));
         assertEquals(Work.POOLING_BACKWARD, LayerProfile.classify(List.of(
                 "org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer.backpropGradient", backprop, fit)));
         assertEquals(Work.DENSE_FORWARD, LayerProfile.classify(List.of("org.nd4j.linalg.api.ndarray.BaseNDArray.mmul",
