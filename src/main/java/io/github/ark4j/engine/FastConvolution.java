@@ -185,8 +185,8 @@ final class FastConvolution implements ConvolutionHelper {
      * lives in DL4J's activation workspace until the backward pass ends); nothing is kept after the step, so a step
      * never sees another step's output, whatever the updater changed in place. For the step's duration the plain
      * ReLUs of these layers are differentiated by {@link FastBackwardRelu} (ε ⊙ [a &gt; 0] as a mask and a product,
-     * 2–3x faster than libnd4j's {@code relu_bp}); the bits of the parameters and the updater's state are those of
-     * {@code fit} (the engine's tests).
+     * 2–3x faster than libnd4j's {@code relu_bp}), which may leave −0 where DL4J writes +0 (equal as numbers): the
+     * parameters and the updater's state after a step are those of {@code fit}, bit for bit in the engine's tests.
      */
     static void trainingStep(MultiLayerNetwork network, Runnable step) {
         java.util.List<FastConvolution> helpers = new java.util.ArrayList<>();
