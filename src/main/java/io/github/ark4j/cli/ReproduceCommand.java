@@ -79,7 +79,8 @@ final class ReproduceCommand implements Callable<Integer> {
             throw new IllegalArgumentException((kitOnWorkers ? "--kit-on-workers" : "--conf") + ": only with --master URL (a Spark master)");
         }
         int failed = reproduction.run(only);
-        System.out.println("report: " + dir.resolve("README.md") + (failed == 0 ? " (all claims within tolerance)" : " (" + failed + " claims outside tolerance)"));
+        System.out.println("report: " + dir.resolve("README.md") + (failed == 0 ? " (this run's claims: none failed)"
+                : " (this run's claims: " + failed + " failed)"));
         return strict && failed > 0 ? 1 : 0;
     }
 }

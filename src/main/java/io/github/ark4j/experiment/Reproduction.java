@@ -182,8 +182,11 @@ public final class Reproduction {
             + "(outside; docs/known-differences.md gives the measurements that explain it), *FAIL*, and *reported* (a published or "
             + "computed number shown without a tolerance).";
 
-    /** out/README.md: one section per experiment folder present, with its claims. */
-    private void writeIndex() throws IOException {
+    /**
+     * out/README.md: one section per experiment folder present, with its claims; a report written before the claims had
+     * their sources, intervals and verdicts is marked as such, with the command that regenerates it.
+     */
+    void writeIndex() throws IOException {
         StringBuilder md = new StringBuilder("# ark4j reproduction (" + profile + " profile)\n\n"
                 + "Written by `ark4j reproduce`; each folder holds the figures, tables and `report.md` of one experiment. "
                 + VERDICTS + "\n\n");
@@ -200,6 +203,13 @@ public final class Reproduction {
                     .columnTypesToDetect(List.of(ColumnType.STRING)));
             md.append("## [").append(d.getFileName()).append("](").append(d.getFileName()).append("/report.md)\n\n")
                     .append(Tables.markdown(claims)).append("\n");
+            if (!claims.columnNames().contains("verdict")) {
+                md.append("*An earlier format: this report's claims have no separate published, peer and target columns, "
+                        + "intervals or verdicts, and count in no total. Regenerate it with `./ark4j reproduce --profile ")
+                        .append(profile.toString().toLowerCase(java.util.Locale.ROOT)).append(" --only ").append(d.getFileName())
+                        .append("`.*\n\n");
+                continue;
+            }
             if (profile == Profile.QUICK) {
                 List<String> missed = new ArrayList<>();
                 for (int i = 0; i < claims.rowCount(); i++) {

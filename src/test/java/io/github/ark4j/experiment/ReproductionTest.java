@@ -96,6 +96,23 @@ class ReproductionTest {
     }
 
     @Test
+    void theIndexMarksAReportOfTheEarlierClaimFormat() throws IOException {
+        Files.createDirectories(root.resolve("mutation-cifar10"));
+        Files.writeString(root.resolve("mutation-cifar10").resolve("claims.csv"), "quantity,paper,this run,tolerance,status\nAUROC FGSM,0.8956,0.5650,≥ 0.85,FAIL\n");
+        Files.createDirectories(root.resolve("mutation-mnist"));
+        Files.writeString(root.resolve("mutation-mnist").resolve("claims.csv"),
+                "quantity,published,peer measurement,our target,this run,95% interval,N,tolerance,verdict\nAUROC FGSM,0.9744,,,0.9461,,1227,≥ 0.9000,pass\n");
+        new Reproduction(Profile.FULL, root, null).writeIndex();
+        String index = Files.readString(root.resolve("README.md"));
+        int old = index.indexOf("## [mutation-cifar10]");
+        int current = index.indexOf("## [mutation-mnist]");
+        assertTrue(old >= 0 && current > old, index);
+        assertTrue(index.substring(old, current).contains("An earlier format") && index.substring(old, current)
+                .contains("./ark4j reproduce --profile full --only mutation-cifar10"), index);
+        assertTrue(!index.substring(current).contains("An earlier format"), index);
+    }
+
+    @Test
     void profilesSizeCifarSeparatelyFromMnist() {
         assertEquals(10_000, Profile.QUICK.sizes(Dataset.CIFAR10).trainImages());
         assertEquals(6_000, Profile.QUICK.sizes(Dataset.MNIST).trainImages());
