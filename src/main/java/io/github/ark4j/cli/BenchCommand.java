@@ -99,8 +99,9 @@ final class BenchCommand implements Callable<Integer> {
             + "--spark local[1]. See docs/cluster.md.")
     String spark;
 
-    @Option(names = "--layers", description = "Instead of the engine's four operations: where a training step's time goes, layer by layer "
-            + "(forward and backward milliseconds, FLOPs and the rate each layer reaches against this machine's sgemm), for each --model.")
+    @Option(names = "--layers", description = "Instead of the engine's four operations: where a training step's time goes, by kind of work "
+            + "(convolution forward and backward, pooling, dense, ReLU, loss, updater, the rest: milliseconds per step, FLOPs and the "
+            + "rate each reaches against this machine's sgemm), for each --model, sampled for --seconds. See docs/performance.md.")
     boolean layers;
 
     @Option(names = "--spark-profile", defaultValue = "quick", description = "For --spark: the profile whose data the unit trains on (default: ${DEFAULT-VALUE}).")

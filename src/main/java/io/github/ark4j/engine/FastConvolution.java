@@ -70,11 +70,6 @@ final class FastConvolution implements ConvolutionHelper {
      * layer at batch 128; on the GEMM path the ∂W GEMM is skipped.
      */
     private final boolean inputGradientOnly;
-    /**
-     * Whether a backward pass in {@link #backwardAfterForward} may take the layer's pre-activation from the forward
-     * pass before it: only for input-gradient-only layers whose activation is the plain ReLU or the identity (below).
-     */
-    private final boolean forwardReusable;
     private INDArray lastInput;
     private INDArray lastColumns;
     private INDArray columnsBuffer;
@@ -110,7 +105,6 @@ final class FastConvolution implements ConvolutionHelper {
         this.strategy = strategy;
         this.inputGradientOnly = inputGradientOnly;
         this.derivativeFromOutput = derivativeFromOutput;
-        this.forwardReusable = inputGradientOnly && derivativeFromOutput;
     }
 
     /**
@@ -158,7 +152,7 @@ final class FastConvolution implements ConvolutionHelper {
         java.util.List<FastConvolution> helpers = new java.util.ArrayList<>();
         java.util.List<InputGradientDenseLayer> dense = new java.util.ArrayList<>();
         for (Layer l : network.getLayers()) {
-            if (l instanceof ConvolutionLayer c && helper(c) instanceof FastConvolution f && f.forwardReusable) {
+            if (l instanceof ConvolutionLayer c && helper(c) instanceof FastConvolution f && f.forwardReusable()) {
                 helpers.add(f);
             } else if (l instanceof InputGradientDenseLayer d) {
                 dense.add(d);
@@ -213,6 +207,14 @@ final class FastConvolution implements ConvolutionHelper {
                 f.forgetStepForward();
             });
         }
+    }
+
+    /**
+     * Whether a backward pass in {@link #backwardAfterForward} may take the layer's pre-activation from the forward
+     * pass before it: only for input-gradient-only layers whose activation is the plain ReLU or the identity (below).
+     */
+    private boolean forwardReusable() {
+        return inputGradientOnly && derivativeFromOutput;
     }
 
     /** How many backward passes of {@code network}'s training steps took the forward pass's pre-activations. */
@@ -302,12 +304,12 @@ final class FastConvolution implements ConvolutionHelper {
         }
         long[] outShape = {input.size(0), weights.size(0), (input.size(2) + 2L * pad[0] - kernel[0]) / strides[0] + 1,
                 (input.size(3) + 2L * pad[1] - kernel[1]) / strides[1] + 1};
-        INDArray out = forwardReusable && !inBackwardAfterForward ? ownOutput(input.dataType(), outShape)
+        INDArray out = forwardReusable() && !inBackwardAfterForward ? ownOutput(input.dataType(), outShape)
                 : workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), outShape, 'c');
         INDArray z = strategy == Engine.Convolution.ONEDNN ? oneDnnForward(input, weights, bias, kernel, strides, pad, out)
                 : gemmForward(input, weights, bias, kernel, strides, pad, out);
         // an output in a workspace is kept only by a copy (its memory is reused after the pass): recompute those
-        if (forwardReusable && !inBackwardAfterForward) {
+        if (forwardReusable() && !inBackwardAfterForward) {
             boolean kept = !z.isAttached();
             forwardInput = kept ? input : null;
             forwardWeights = weights;

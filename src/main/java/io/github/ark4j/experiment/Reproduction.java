@@ -206,7 +206,7 @@ public final class Reproduction {
             if (!claims.columnNames().contains("verdict")) {
                 md.append("*An earlier format: this report's claims have no separate published, peer and target columns, "
                         + "intervals or verdicts, and count in no total. Regenerate it with `./ark4j reproduce --profile ")
-                        .append(profile.toString().toLowerCase(java.util.Locale.ROOT)).append(" --only ").append(d.getFileName())
+                        .append(profile).append(" --only ").append(d.getFileName())
                         .append("`.*\n\n");
                 continue;
             }
