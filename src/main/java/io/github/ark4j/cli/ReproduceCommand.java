@@ -41,9 +41,10 @@ final class ReproduceCommand implements Callable<Integer> {
 
     @Option(names = "--master", paramLabel = "URL",
             description = "A Spark master (spark://host:7077, or local[N] to try it on this machine): the experiments' independent "
-                    + "units (their models: the undistilled nets, each distillation temperature's teacher and student, LeNet-5) run as "
-                    + "Spark tasks first and land in the model cache; the reports are then written here as without it. Under "
-                    + "spark-submit, its master. See docs/cluster.md. Default: everything in this process.")
+                    + "units (their models; then the distillation measurements in shards of 100 images and the detection's "
+                    + "adversarial inputs and mutants; then the label changes) run as Spark tasks first and land in the model and "
+                    + "stage cache; the reports are then written here as without it. Under spark-submit, its master. See "
+                    + "docs/cluster.md. Default: everything in this process.")
     String master;
 
     @Option(names = "--conf", paramLabel = "KEY=VALUE",

@@ -38,16 +38,44 @@ public final class DistillationMetrics {
     /**
      * JSMA-F on a set of correctly classified samples.
      *
-     * @param attack      the unbounded run
+     * @param success     per sample, whether the unbounded run reached its target
+     * @param l0          per sample, the features it changed
      * @param successRate share of samples whose target was reached with at most 14.5% of the features changed
      * @param robustness  ρ_adv (eq. 9): the mean share of features changed to reach the target, an attack that finds no
      *                    perturbation at all (no admissible pair left: the gradients are zero) counting as 1
      * @param robustnessOfSuccesses the same mean over the attacks that reached their target only (NaN when none did)
      */
-    public record JsmaF(AttackResult attack, double successRate, double robustness, double robustnessOfSuccesses) {
+    public record JsmaF(boolean[] success, double[] l0, double successRate, double robustness, double robustnessOfSuccesses) {
         /** The number of attacked samples: the trials behind {@link #successRate}. */
         public int samples() {
-            return attack.size();
+            return success.length;
+        }
+
+        /**
+         * The measures of the unbounded runs on samples of {@code features} features each, from each sample's success and
+         * changed features (e.g. of several shards of samples, concatenated).
+         */
+        public static JsmaF of(boolean[] success, double[] l0, long features) {
+            if (success.length != l0.length) {
+                throw new IllegalArgumentException("l0: expected one count per sample (" + success.length + "), got " + l0.length);
+            }
+            int budget = (int) Math.floor(GAMMA * features + 1e-9);
+            int ok = 0;
+            int reached = 0;
+            double sum = 0;
+            double sumOfSuccesses = 0;
+            for (int i = 0; i < success.length; i++) {
+                if (success[i] && l0[i] <= budget) {
+                    ok++;
+                }
+                if (success[i]) {
+                    reached++;
+                    sumOfSuccesses += l0[i] / features;
+                }
+                sum += success[i] ? l0[i] / features : 1;
+            }
+            return new JsmaF(success.clone(), l0.clone(), ok / (double) success.length, sum / success.length,
+                    reached == 0 ? Double.NaN : sumOfSuccesses / reached);
         }
     }
 
@@ -149,24 +177,12 @@ public final class DistillationMetrics {
 
     /** JSMA-F with a seeded random target per sample against the model at T = 1. */
     public static JsmaF jsmaF(Classifier model, LabeledImages samples, long seed) {
-        AttackResult r = JSMA_F_UNBOUNDED.runInBatches(model, samples.features(), samples.labels(),
-                Jsma.randomTargets(samples.labels(), samples.classes(), seed), ATTACK_BATCH);
-        long n = r.adversarial().length() / r.size();
-        int budget = (int) Math.floor(GAMMA * n + 1e-9);
-        int ok = 0;
-        int reached = 0;
-        double sum = 0;
-        double sumOfSuccesses = 0;
-        for (int i = 0; i < r.size(); i++) {
-            if (r.success()[i] && r.l0()[i] <= budget) {
-                ok++;
-            }
-            if (r.success()[i]) {
-                reached++;
-                sumOfSuccesses += r.l0()[i] / n;
-            }
-            sum += r.success()[i] ? r.l0()[i] / n : 1;
-        }
-        return new JsmaF(r, ok / (double) r.size(), sum / r.size(), reached == 0 ? Double.NaN : sumOfSuccesses / reached);
+        return jsmaF(model, samples, Jsma.randomTargets(samples.labels(), samples.classes(), seed));
+    }
+
+    /** JSMA-F towards the given target per sample against the model at T = 1. */
+    public static JsmaF jsmaF(Classifier model, LabeledImages samples, int[] targets) {
+        AttackResult r = JSMA_F_UNBOUNDED.runInBatches(model, samples.features(), samples.labels(), targets, ATTACK_BATCH);
+        return JsmaF.of(r.success(), r.l0(), r.adversarial().length() / r.size());
     }
 }

@@ -1,20 +1,19 @@
 package io.github.ark4j.experiment;
 
-import io.github.ark4j.attack.AttackResult;
-import io.github.ark4j.attack.Jsma;
 import io.github.ark4j.data.LabeledImages;
 import io.github.ark4j.defense.DistillationMetrics;
 import io.github.ark4j.experiment.Claim.Basis;
 import io.github.ark4j.model.Accuracy;
-import io.github.ark4j.model.Classifier;
+import io.github.ark4j.model.ModelCache;
+import io.github.ark4j.model.NetworkClassifier;
 import io.github.ark4j.model.TrainingConfig;
 import io.github.ark4j.util.Progress;
+import io.github.ark4j.util.StageCache;
 import io.github.ark4j.viz.Charts;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler;
-import org.nd4j.linalg.ops.transforms.Transforms;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
@@ -104,13 +103,20 @@ public final class Distillation implements Experiment {
     /** [1]'s CIFAR-10 JSMA success at T = 100 (secondary). */
     static final Map<Double, Double> PUBLISHED_CIFAR_SUCCESS = Map.of(100.0, 0.0511);
 
-    /** The undistilled net and, per temperature, its teacher and student: each one unit. */
+    /**
+     * The undistilled net and, per temperature, its teacher and student: each one unit; then each model's measurement,
+     * one unit per shard of the attacked images ({@link DistillationShard}).
+     */
     @Override
     public List<Unit> units(Profile profile) {
         List<Unit> units = new ArrayList<>();
         units.add(ModelUnit.undistilled(profile, dataset));
         for (double t : temperatures(profile)) {
             units.add(ModelUnit.distilled(profile, dataset, t));
+        }
+        units.addAll(DistillationShard.of(profile, dataset, Double.NaN));
+        for (double t : temperatures(profile)) {
+            units.addAll(DistillationShard.of(profile, dataset, t));
         }
         return units;
     }
@@ -211,18 +217,36 @@ public final class Distillation implements Experiment {
         return new Outcome(claims, tables, charts, Map.<String, BufferedImage>of(), notes);
     }
 
-    private Row measure(String model, double t, Classifier c, LabeledImages test, int attackSamples) {
+    /** Measures one model on the attacked images, shard by shard ({@link DistillationShard}: kept in the stage cache). */
+    private Row measure(String model, double t, NetworkClassifier c, LabeledImages test, int attackSamples) throws IOException {
         Progress.log("ark4j: measuring the " + dataset.title() + " " + model + (Double.isNaN(t) ? "" : " T=" + TrainingConfig.temperatureText(t)) + " model");
         double acc = Accuracy.of(c, test);
-        LabeledImages samples = Accuracy.correctlyClassified(c, test, attackSamples);
-        DistillationMetrics.JsmaF f = DistillationMetrics.jsmaF(c, samples, 1);
-        AttackResult z = Jsma.builder().build().runInBatches(c, samples.features(), samples.labels(), Jsma.randomTargets(samples.labels(), samples.classes(), 1),
-                DistillationMetrics.ATTACK_BATCH);
-        LabeledImages gradSamples = samples.first(Math.min(100, samples.size()));
-        DistillationMetrics.Amplitude a = DistillationMetrics.gradientAmplitude(c, gradSamples.features());
-        double logitL1 = Transforms.abs(c.logits(gradSamples.features()), true).sum(1).meanNumber().doubleValue();
+        LabeledImages attacked = Accuracy.correctlyClassified(c, test, attackSamples);
+        StageCache stages = ModelCache.standard().stages();
+        List<DistillationShard.Measured> shards = new ArrayList<>();
+        for (int s = 0; s * DistillationShard.IMAGES < attacked.size(); s++) {
+            shards.add(DistillationShard.measure(c, attacked, s, stages));
+        }
+        DistillationMetrics.JsmaF f = DistillationMetrics.JsmaF.of(concat(shards, DistillationShard.Measured::jsmaFSuccess),
+                shards.stream().flatMapToDouble(m -> Arrays.stream(m.jsmaFL0())).toArray(), shards.get(0).features());
+        int zSuccesses = shards.stream().mapToInt(DistillationShard.Measured::jsmaZSuccesses).sum();
+        int zAttempted = shards.stream().mapToInt(DistillationShard.Measured::jsmaZAttempted).sum();
+        DistillationShard.Measured first = shards.get(0);
+        DistillationMetrics.Amplitude a = first.amplitude();
         return new Row(model, t, acc, test.size(), f.samples(), f.successRate(), f.robustness(), f.robustnessOfSuccesses(),
-                a.log10OfMedian(), a.log10OfMean(), a.float32OfMean(), a.float32ZeroShare(), z.successRate(samples.labels()), logitL1);
+                a.log10OfMedian(), a.log10OfMean(), a.float32OfMean(), a.float32ZeroShare(),
+                zAttempted == 0 ? Double.NaN : zSuccesses / (double) zAttempted, first.logitL1());
+    }
+
+    private static boolean[] concat(List<DistillationShard.Measured> shards, java.util.function.Function<DistillationShard.Measured, boolean[]> part) {
+        boolean[] all = new boolean[shards.stream().mapToInt(m -> part.apply(m).length).sum()];
+        int at = 0;
+        for (DistillationShard.Measured m : shards) {
+            boolean[] p = part.apply(m);
+            System.arraycopy(p, 0, all, at, p.length);
+            at += p.length;
+        }
+        return all;
     }
 
     private static Table table(List<Row> rows) {

@@ -5,7 +5,6 @@ import io.github.ark4j.detect.ModelMutation;
 import io.github.ark4j.model.Accuracy;
 import io.github.ark4j.model.ModelCache;
 import io.github.ark4j.model.NetworkClassifier;
-import io.github.ark4j.util.StageCache;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -69,17 +68,25 @@ public final class MutationDetection implements Experiment {
 
     /** The model under test: LeNet-5 on MNIST (the paper's), the Papernot CIFAR-10 net on CIFAR-10. */
     public NetworkClassifier model(Profile profile) throws IOException {
-        return modelUnit(profile).undistilled(ModelCache.standard());
+        return model(profile, ModelCache.standard());
     }
 
-    private ModelUnit modelUnit(Profile profile) {
+    /** The model under test from {@code cache}, trained on a miss. */
+    NetworkClassifier model(Profile profile, ModelCache cache) throws IOException {
+        return modelUnit(profile).undistilled(cache);
+    }
+
+    /** The unit of the model under test. */
+    ModelUnit modelUnit(Profile profile) {
         return dataset == Dataset.MNIST ? ModelUnit.lenet5(profile) : ModelUnit.undistilled(profile, Dataset.CIFAR10);
     }
 
-    /** The model under test. */
+    /** The model under test, then each stage: the adversarial groups and the mutants, then the label changes per source. */
     @Override
     public List<Unit> units(Profile profile) {
-        return List.of(modelUnit(profile));
+        List<Unit> units = new ArrayList<>(List.of(modelUnit(profile)));
+        units.addAll(MutationStageUnit.of(profile, dataset));
+        return units;
     }
 
     @Override
@@ -103,9 +110,7 @@ public final class MutationDetection implements Experiment {
         NetworkClassifier model = model(profile);
         LabeledImages test = profile.test(dataset);
         LabeledImages train = profile.train(dataset);
-        StageCache stages = new StageCache(ModelCache.defaultDirectory().resolve("stages"),
-                ModelCache.sharedDirectory().map(d -> d.resolve("stages")).stream().toList());
-        MutationResults r = new MutationStages(this, stages).run(model, test, train, profile);
+        MutationResults r = new MutationStages(this, ModelCache.standard().stages(), model, test, train, profile).run();
         List<String> notes = new ArrayList<>();
         notes.add(String.format(Locale.ROOT, "%s (%s) trained %d epochs on %d images, %.2f%% on %d test images; %d accepted mutants per "
                         + "operator at rate %s (paper: 500); %d samples per group at most (adversarial groups keep the successful attacks "

@@ -40,94 +40,149 @@ import java.util.stream.IntStream;
 final class MutationStages {
     /** The key of the calibration inputs beside the groups in the label-change pass (no group is named so). */
     private static final String CALIBRATION = " calibration";
+    /** The source of label changes that mutates inputs instead of the model. */
+    static final String INPUT_SOURCE = "input";
+    /** The adversarial group of the black-box substitute's attack. */
+    private static final String BLACK_BOX = "black-box";
 
     private final MutationDetection experiment;
     private final StageCache stages;
+    private final NetworkClassifier model;
+    private final LabeledImages test;
+    private final LabeledImages train;
+    private final Profile profile;
+    private final String modelKey;
+    /** The normal and wrongly labelled groups and the attacks' seeds, from the model's predictions on the test images. */
+    private final LabeledImages normal;
+    private final LabeledImages wrong;
+    private final LabeledImages seeds;
 
-    MutationStages(MutationDetection experiment, StageCache stages) {
+    MutationStages(MutationDetection experiment, StageCache stages, NetworkClassifier model, LabeledImages test, LabeledImages train,
+                   Profile profile) {
         this.experiment = experiment;
         this.stages = stages;
-    }
-
-    /** Builds the groups: normal and wrongly labelled test inputs, and the successful adversarial inputs of each attack. */
-    MutationResults.Groups groups(NetworkClassifier model, LabeledImages test, Profile profile) throws IOException {
-        Dataset dataset = experiment.dataset();
-        int n = profile.sizes(dataset).attackSamples();
+        this.model = model;
+        this.test = test;
+        this.train = train;
+        this.profile = profile;
+        this.modelKey = Sha256.of(model.network().params());
+        int n = profile.sizes(experiment.dataset()).attackSamples();
         int[] pred = Accuracy.predictions(model, test.features());
         int[] correct = IntStream.range(0, test.size()).filter(i -> pred[i] == test.label(i)).toArray();
-        int[] wrong = IntStream.range(0, test.size()).filter(i -> pred[i] != test.label(i)).limit(n).toArray();
-        LabeledImages normal = test.select(Arrays.copyOfRange(correct, 0, Math.min(n, correct.length)));
+        this.normal = test.select(Arrays.copyOfRange(correct, 0, Math.min(n, correct.length)));
+        this.wrong = test.select(IntStream.range(0, test.size()).filter(i -> pred[i] != test.label(i)).limit(n).toArray());
         // the attacks start from other correctly classified inputs than the normal group
-        LabeledImages seeds = test.select(Arrays.copyOfRange(correct, Math.min(n, correct.length), Math.min(2 * n, correct.length)));
+        this.seeds = test.select(Arrays.copyOfRange(correct, Math.min(n, correct.length), Math.min(2 * n, correct.length)));
+    }
+
+    /** The adversarial groups of {@code dataset}, in the reports' order: one per attack. */
+    static List<String> attackGroups(Dataset dataset) {
+        List<String> g = new ArrayList<>(List.of("FGSM", "JSMA", "DeepFool", "C&W"));
+        if (dataset == Dataset.MNIST) { // Papernot'17's substitute is an MNIST model
+            g.add(BLACK_BOX);
+        }
+        return g;
+    }
+
+    /** The sources of label changes: the model mutation operators, then input mutation. */
+    static List<String> sources() {
+        List<String> s = new ArrayList<>(Arrays.stream(ModelMutation.values()).map(ModelMutation::name).toList());
+        s.add(INPUT_SOURCE);
+        return s;
+    }
+
+    /** The attack of an adversarial group; the black-box substitute is trained by the call (its stage key does not need it). */
+    private Attack attack(String group) {
+        boolean quick = profile == Profile.QUICK;
+        return switch (group) {
+            case "FGSM" -> Fgsm.builder().epsilon(experiment.fgsmEpsilon()).build();
+            case "JSMA" -> Jsma.builder().gamma(0.12).build();
+            case "DeepFool" -> DeepFool.builder().build();
+            // full: the paper's fixed c = 0.6 with 1,000 Adam steps; quick: 150 steps, with a short search over c from 0.6 to
+            // make up for them
+            case "C&W" -> CarliniWagnerL2.builder().initialConstant(0.6).binarySteps(quick ? 4 : 1).iterations(quick ? 150 : 1000).build();
+            case BLACK_BOX -> BlackBoxSubstitute.builder().build().train(model, attackerData().features());
+            default -> throw new IllegalArgumentException("group: expected one of " + attackGroups(experiment.dataset()) + ", got " + group);
+        };
+    }
+
+    /** The black-box attacker's own 150 images: the last test images, apart from the normal and seed groups. */
+    private LabeledImages attackerData() {
+        return test.select(IntStream.range(Math.max(0, test.size() - 150), test.size()).toArray());
+    }
+
+    /**
+     * The successful adversarial inputs of one attack on the seeds, from the stage cache or computed and kept; their name
+     * describes the attack (e.g. its parameters).
+     */
+    LabeledImages adversarial(String group) throws IOException {
+        boolean blackBox = group.equals(BLACK_BOX);
+        boolean jsma = group.equals("JSMA");
+        int[] targets = Jsma.randomTargets(seeds.labels(), seeds.classes(), 1);
+        // the black-box attack is named after its trained substitute: keyed by what determines the training instead
+        String attackKey = blackBox ? "black-box substitute on " + Sha256.of(attackerData().features()) : attack(group).name();
+        String key = modelKey + "|" + Sha256.of(seeds.features()) + Arrays.toString(seeds.labels()) + "|" + attackKey
+                + (jsma ? Arrays.toString(targets) : "");
+        return stages.getOrCompute(group + "-adversarial", key, MutationStageCodecs.ADVERSARIAL, () -> {
+            Attack a = attack(group);
+            Progress.log("ark4j: " + group + " on " + seeds.size() + " seeds");
+            // in batches of 100 for the progress bar: JSMA and C&W on 1,000 CIFAR-10 seeds run for many minutes each
+            AttackResult r = a.runInBatches(model, seeds.features(), seeds.labels(), jsma ? targets : null, 100);
+            int[] ok = IntStream.range(0, r.size()).filter(i -> r.success()[i]).toArray();
+            LabeledImages all = new LabeledImages(a.name(), r.adversarial(), seeds.labels(), seeds.classes());
+            long[] none = seeds.features().shape().clone();
+            none[0] = 0;
+            return ok.length > 0 ? all.select(ok) : new LabeledImages(all.name(), Nd4j.create(DataType.FLOAT, none), new int[0], all.classes());
+        });
+    }
+
+    /** The groups: normal and wrongly labelled test inputs, and the successful adversarial inputs of each attack. */
+    MutationResults.Groups groups() throws IOException {
         Map<String, LabeledImages> g = new LinkedHashMap<>();
         g.put("normal", normal);
-        g.put("wrong", test.select(wrong));
-        int[] targets = Jsma.randomTargets(seeds.labels(), seeds.classes(), 1);
-        boolean quick = profile == Profile.QUICK;
-        Map<String, Attack> attacks = new LinkedHashMap<>();
-        attacks.put("FGSM", Fgsm.builder().epsilon(experiment.fgsmEpsilon()).build());
-        attacks.put("JSMA", Jsma.builder().gamma(0.12).build());
-        attacks.put("DeepFool", DeepFool.builder().build());
-        // full: the paper's fixed c = 0.6 with 1,000 Adam steps; quick: 150 steps, with a short search over c from 0.6 to make
-        // up for them
-        attacks.put("C&W", CarliniWagnerL2.builder().initialConstant(0.6).binarySteps(quick ? 4 : 1).iterations(quick ? 150 : 1000).build());
-        if (dataset == Dataset.MNIST) { // Papernot'17's substitute is an MNIST model
-            // the black-box attacker's own 150 images: the last test images, apart from the normal and seed groups
-            LabeledImages attackerData = test.select(IntStream.range(Math.max(0, test.size() - 150), test.size()).toArray());
-            attacks.put("black-box", BlackBoxSubstitute.builder().build().train(model, attackerData.features()));
-        }
+        g.put("wrong", wrong);
         Map<String, String> names = new LinkedHashMap<>();
-        // hashed once for all attacks: the model's 1.1 M CIFAR-10 weights and the 1,000 seeds
-        String seedsKey = Sha256.of(model.network().params()) + "|" + Sha256.of(seeds.features())
-                + Arrays.toString(seeds.labels());
-        for (Map.Entry<String, Attack> a : attacks.entrySet()) {
-            names.put(a.getKey(), a.getValue().name());
-            Progress.log("ark4j: " + a.getKey() + " on " + seeds.size() + " seeds");
-            boolean jsma = a.getValue() instanceof Jsma;
-            String key = seedsKey + "|" + a.getValue().name() + (jsma ? Arrays.toString(targets) : "");
-            LabeledImages adv = stages.getOrCompute(a.getKey() + "-adversarial", key, MutationStageCodecs.ADVERSARIAL, () -> {
-                // in batches of 100 for the progress bar: JSMA and C&W on 1,000 CIFAR-10 seeds run for many minutes each
-                AttackResult r = a.getValue().runInBatches(model, seeds.features(), seeds.labels(), jsma ? targets : null, 100);
-                int[] ok = IntStream.range(0, r.size()).filter(i -> r.success()[i]).toArray();
-                LabeledImages all = new LabeledImages(a.getKey() + " adversarial", r.adversarial(), seeds.labels(), seeds.classes());
-                long[] none = seeds.features().shape().clone();
-                none[0] = 0;
-                return ok.length > 0 ? all.select(ok) : new LabeledImages(all.name(), Nd4j.create(DataType.FLOAT, none), new int[0], all.classes());
-            });
+        for (String group : attackGroups(experiment.dataset())) {
+            LabeledImages adv = adversarial(group);
+            names.put(group, adv.name());
             if (adv.size() > 0) {
-                g.put(a.getKey(), adv);
+                g.put(group, adv);
             }
         }
         return new MutationResults.Groups(g, names);
     }
 
-    /** Runs every stage: groups, accepted mutants per operator, label changes per mutant source, and their statistics. */
-    MutationResults run(NetworkClassifier model, LabeledImages test, LabeledImages train, Profile profile) throws IOException {
-        Dataset dataset = experiment.dataset();
+    /** The accepted mutants of one operator, from the stage cache or generated and kept. */
+    MutantSet mutants(ModelMutation op) throws IOException {
         double rate = experiment.rate();
-        int maxMutants = profile.mutants(dataset);
-        int samples = profile.sizes(dataset).attackSamples();
-        MutationResults.Groups groups = groups(model, test, profile);
-        LabeledImages validation = test.first(Math.min(profile.mutantFilterImages(dataset), test.size()));
+        int maxMutants = profile.mutants(experiment.dataset());
+        LabeledImages validation = validation();
+        return stages.getOrCompute(op + "-mutants", modelKey + "|" + op + "|" + rate + "|" + maxMutants + "|"
+                        + Sha256.of(validation.features()) + Arrays.toString(validation.labels()),
+                MutationStageCodecs.mutantSetCodec(model, op, rate),
+                () -> MutantSet.generate(model, op, rate, maxMutants, 20 * maxMutants, 0.9, validation));
+    }
+
+    /** The test images on which a mutant must keep 90% of the model's accuracy. */
+    private LabeledImages validation() {
+        return test.first(Math.min(profile.mutantFilterImages(experiment.dataset()), test.size()));
+    }
+
+    /** The correctly classified training inputs on which ρ_nr is calibrated. */
+    private LabeledImages calibration() {
         // ρ_nr is the upper bound of a 99% confidence interval: at least 200 normal inputs keep it from being inflated by
         // the interval's width when the groups are small (quick profile)
-        LabeledImages calibration = Accuracy.correctlyClassified(model, train, Math.max(samples, 200));
+        return Accuracy.correctlyClassified(model, train, Math.max(profile.sizes(experiment.dataset()).attackSamples(), 200));
+    }
 
-        String modelKey = Sha256.of(model.network().params());
-        Map<String, Mutants> sources = new LinkedHashMap<>();
-        List<MutationResults.OperatorMutants> mutantStats = new ArrayList<>();
-        for (ModelMutation op : ModelMutation.values()) {
-            long t0 = System.nanoTime();
-            MutantSet set = stages.getOrCompute(op + "-mutants", modelKey + "|" + op + "|" + rate + "|" + maxMutants + "|"
-                            + Sha256.of(validation.features()) + Arrays.toString(validation.labels()),
-                    MutationStageCodecs.mutantSetCodec(model, op, rate),
-                    () -> MutantSet.generate(model, op, rate, maxMutants, 20 * maxMutants, 0.9, validation));
-            mutantStats.add(new MutationResults.OperatorMutants(op.name(), set.size(), set.drawn(),
-                    Arrays.stream(set.accuracies()).average().orElse(Double.NaN), set.originalAccuracy(), (System.nanoTime() - t0) / 1e9));
-            sources.put(op.name(), set);
-        }
-        sources.put("input", new InputMutants(model, MutationDetection.INPUT_RATE, maxMutants));
-
+    /**
+     * The label changes one source's mutants make on every group and the calibration inputs (group -> mutant -> input),
+     * from the stage cache or computed and kept: {@code source} is an operator's name or {@value #INPUT_SOURCE}.
+     */
+    Map<String, boolean[][]> labelChanges(String source, MutationResults.Groups groups, LabeledImages calibration) throws IOException {
+        int maxMutants = profile.mutants(experiment.dataset());
+        Mutants mutants = source.equals(INPUT_SOURCE) ? new InputMutants(model, MutationDetection.INPUT_RATE, maxMutants)
+                : mutants(ModelMutation.valueOf(source));
         Map<String, INDArray> inputs = new LinkedHashMap<>();
         groups.samples().forEach((name, g) -> {
             if (g.size() > 0) {
@@ -135,18 +190,40 @@ final class MutationStages {
             }
         });
         inputs.put(CALIBRATION, calibration.features());
-        StringBuilder inputsKeyBuilder = new StringBuilder();
-        inputs.forEach((name, x) -> inputsKeyBuilder.append(name).append('=').append(Sha256.of(x)).append(';'));
-        String inputsKey = inputsKeyBuilder.toString();
-        Map<String, MutationResults.SourceResults> results = new LinkedHashMap<>();
-        for (Map.Entry<String, Mutants> src : sources.entrySet()) {
-            String sourceKey = src.getValue() instanceof MutantSet ms ? modelKey + "|" + ms.operator() + "|" + ms.rate() + "|" + Arrays.toString(ms.seeds())
-                    : modelKey + "|input|" + MutationDetection.INPUT_RATE;
-            Map<String, boolean[][]> changes = stages.getOrCompute(src.getKey() + "-label-changes", sourceKey + "|" + maxMutants + "|" + inputsKey,
-                    MutationStageCodecs.LABEL_CHANGES, () -> src.getValue().labelChanges(inputs, maxMutants));
-            results.put(src.getKey(), statistics(src.getKey(), groups, changes, maxMutants));
+        StringBuilder inputsKey = new StringBuilder();
+        inputs.forEach((name, x) -> inputsKey.append(name).append('=').append(Sha256.of(x)).append(';'));
+        String sourceKey = mutants instanceof MutantSet ms ? modelKey + "|" + ms.operator() + "|" + ms.rate() + "|" + Arrays.toString(ms.seeds())
+                : modelKey + "|input|" + MutationDetection.INPUT_RATE;
+        return stages.getOrCompute(source + "-label-changes", sourceKey + "|" + maxMutants + "|" + inputsKey,
+                MutationStageCodecs.LABEL_CHANGES, () -> mutants.labelChanges(inputs, maxMutants));
+    }
+
+    /** One stage for {@link MutationStageUnit}: an attack's adversarial group, an operator's mutants, or a source's label changes. */
+    void compute(MutationStageUnit.Kind kind, String name) throws IOException {
+        switch (kind) {
+            case ADVERSARIAL -> adversarial(name);
+            case MUTANTS -> mutants(ModelMutation.valueOf(name));
+            case LABEL_CHANGES -> labelChanges(name, groups(), calibration());
         }
-        return new MutationResults(groups, mutantStats, results, calibration.size(), validation.size());
+    }
+
+    /** Runs every stage: groups, accepted mutants per operator, label changes per mutant source, and their statistics. */
+    MutationResults run() throws IOException {
+        MutationResults.Groups groups = groups();
+        LabeledImages calibration = calibration();
+        List<MutationResults.OperatorMutants> mutantStats = new ArrayList<>();
+        for (ModelMutation op : ModelMutation.values()) {
+            long t0 = System.nanoTime();
+            MutantSet set = mutants(op);
+            mutantStats.add(new MutationResults.OperatorMutants(op.name(), set.size(), set.drawn(),
+                    Arrays.stream(set.accuracies()).average().orElse(Double.NaN), set.originalAccuracy(), (System.nanoTime() - t0) / 1e9));
+        }
+        int maxMutants = profile.mutants(experiment.dataset());
+        Map<String, MutationResults.SourceResults> results = new LinkedHashMap<>();
+        for (String source : sources()) {
+            results.put(source, statistics(source, groups, labelChanges(source, groups, calibration), maxMutants));
+        }
+        return new MutationResults(groups, mutantStats, results, calibration.size(), validation().size());
     }
 
     /** Label change rates, AUROCs and SPRT decisions of one source, from the label changes of its mutants. */

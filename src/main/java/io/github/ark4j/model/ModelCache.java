@@ -7,6 +7,7 @@ import io.github.ark4j.util.KitFiles;
 import io.github.ark4j.util.Progress;
 import io.github.ark4j.util.ReadOnlyLayers;
 import io.github.ark4j.util.Sha256;
+import io.github.ark4j.util.StageCache;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.IOException;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -40,6 +42,8 @@ public final class ModelCache {
     private final Path directory;
     /** Read-only layers under {@link #directory}, searched in order. */
     private final List<Path> readOnly;
+    /** Told the file of every model and stage this cache returns. */
+    private final Consumer<Path> files;
 
     public ModelCache(Path directory) {
         this(directory, List.of());
@@ -47,8 +51,21 @@ public final class ModelCache {
 
     /** A cache in {@code directory} over read-only layers searched in order (folders that do not exist are skipped). */
     public ModelCache(Path directory, List<Path> readOnly) {
+        this(directory, readOnly, f -> { });
+    }
+
+    private ModelCache(Path directory, List<Path> readOnly, Consumer<Path> files) {
         this.directory = directory;
         this.readOnly = List.copyOf(readOnly);
+        this.files = files;
+    }
+
+    /**
+     * This cache, telling {@code files} the file of every model and stage it returns (read from a layer or written): e.g.
+     * which files a cluster's executors need to compute what reads them.
+     */
+    public ModelCache observed(Consumer<Path> files) {
+        return new ModelCache(directory, readOnly, this.files.andThen(files));
     }
 
     /** The cache at its configured location, over the shared cache (if configured) and the project's shipped models. */
@@ -84,6 +101,22 @@ public final class ModelCache {
 
     public Path directory() {
         return directory;
+    }
+
+    /** The read-only layers under this cache's folder, in the order they are searched. */
+    public List<Path> readOnly() {
+        return readOnly;
+    }
+
+    /** The folder, under a cache's folder, of the experiments' stage results. */
+    public static final String STAGES = "stages";
+
+    /**
+     * The experiments' stage results kept beside these models: {@value #STAGES} under this cache's folder, over the same
+     * folder of each read-only layer.
+     */
+    public StageCache stages() {
+        return new StageCache(directory.resolve(STAGES), readOnly.stream().map(p -> p.resolve(STAGES)).toList(), files);
     }
 
     /** The file a model trained this way on this data lives in. */
@@ -133,6 +166,7 @@ public final class ModelCache {
             Trainer.Result r = new Trainer(config).checkpoint(ckpt).train(features, labels.get(), datasetName, test, extra);
             ModelFile.save(r.network(), r.info(), file);
             Files.deleteIfExists(ckpt);
+            files.accept(file);
             return new ModelFile.Loaded(r.network(), r.info());
         }
     }
@@ -145,7 +179,9 @@ public final class ModelCache {
         }
         return ReadOnlyLayers.readFirst(readOnly, file.getFileName().toString(), "the model", f -> {
             verifyListed(f);
-            return ModelFile.load(f);
+            ModelFile.Loaded m = ModelFile.load(f);
+            files.accept(f);
+            return m;
         });
     }
 
@@ -157,6 +193,7 @@ public final class ModelCache {
         try {
             ModelFile.Loaded cached = ModelFile.load(file);
             Progress.log("ark4j: using cached model " + file);
+            files.accept(file);
             return cached;
         } catch (IOException e) {
             AtomicFiles.moveAside(file, e.getMessage());

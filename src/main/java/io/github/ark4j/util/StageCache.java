@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -46,6 +47,8 @@ public final class StageCache {
 
     private final Path directory;
     private final List<Path> readOnly;
+    /** Told the file of every stage this cache returns. */
+    private final Consumer<Path> files;
 
     public StageCache(Path directory) {
         this(directory, List.of());
@@ -53,8 +56,14 @@ public final class StageCache {
 
     /** A cache in {@code directory} over read-only layers searched after it, in order. */
     public StageCache(Path directory, List<Path> readOnly) {
+        this(directory, readOnly, f -> { });
+    }
+
+    /** A cache in {@code directory} over read-only layers, telling {@code files} the file of every stage it returns. */
+    public StageCache(Path directory, List<Path> readOnly, Consumer<Path> files) {
         this.directory = directory;
         this.readOnly = List.copyOf(readOnly);
+        this.files = files;
     }
 
     public Path directory() {
@@ -132,7 +141,11 @@ public final class StageCache {
         if (own != null) {
             return own;
         }
-        T shared = ReadOnlyLayers.readFirst(readOnly, file.getFileName().toString(), name, f -> read(f, codec));
+        T shared = ReadOnlyLayers.readFirst(readOnly, file.getFileName().toString(), name, f -> {
+            T value = read(f, codec);
+            files.accept(f);
+            return value;
+        });
         if (shared != null) {
             return shared;
         }
@@ -154,6 +167,7 @@ public final class StageCache {
                     out.write(md.digest());
                 }
             });
+            files.accept(file);
             return value;
         }
     }
@@ -166,10 +180,30 @@ public final class StageCache {
         try {
             T value = read(file, codec);
             Progress.log("ark4j: " + name + " from " + file);
+            files.accept(file);
             return value;
         } catch (IOException e) {
             AtomicFiles.moveAside(file, e.getMessage());
             return null;
+        }
+    }
+
+    /**
+     * Checks a stage file's header and content hash without decoding it: for a stage computed elsewhere (a cluster's
+     * executor) before it is moved into a cache.
+     *
+     * @throws IOException naming the file when it is no stage file of this version or its content does not match its hash
+     */
+    public static void verify(Path file) throws IOException {
+        byte[] all = Files.readAllBytes(file);
+        int end = all.length - DIGEST_BYTES;
+        if (end < MAGIC.length || !Arrays.equals(all, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+            throw new IOException(file + ": not an ark4j stage file of this version");
+        }
+        MessageDigest md = Sha256.digest();
+        md.update(all, MAGIC.length, end - MAGIC.length);
+        if (!MessageDigest.isEqual(md.digest(), Arrays.copyOfRange(all, end, all.length))) {
+            throw new IOException(file + ": content hash mismatch");
         }
     }
 

@@ -2,7 +2,9 @@ package io.github.ark4j.cluster;
 
 import io.github.ark4j.engine.Engine;
 import io.github.ark4j.experiment.Dataset;
+import io.github.ark4j.experiment.Distillation;
 import io.github.ark4j.experiment.ModelUnit;
+import io.github.ark4j.experiment.MutationDetection;
 import io.github.ark4j.experiment.Profile;
 import io.github.ark4j.experiment.Unit;
 import io.github.ark4j.model.ModelCache;
@@ -29,13 +31,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The distillation sweep's units on a real Spark standalone cluster (a master and two workers on 127.0.0.1, started from
  * the Maven artifacts) against the same units computed in this process: the same model files with the same parameters
- * and updater state, bit for bit, also when a worker is killed while it trains and Spark retries its task elsewhere; and
- * no process of the cluster left afterwards.
+ * and updater state, bit for bit, also when a worker is killed while it trains and Spark retries its task elsewhere; the
+ * quick MNIST experiments' measurement and detection stages, phase after phase, byte for byte the in-process ones and
+ * read by the experiments without computing anything again; and no process of the cluster left afterwards.
  */
 @Tag("slow")
 class SparkClusterTest {
@@ -48,6 +52,14 @@ class SparkClusterTest {
             new ModelUnit(Profile.QUICK, Dataset.MNIST.papernot(), Dataset.MNIST, 1, 1),
             new ModelUnit(Profile.QUICK, Dataset.MNIST.papernot(), Dataset.MNIST, 20, 1),
             new ModelUnit(Profile.QUICK, Dataset.MNIST.papernot(), Dataset.MNIST, 100, 1));
+
+    /**
+     * The quick MNIST distillation and detection experiments' units: their models ship with the kit (phase 0, found in
+     * the shipped layer), the sweep's measurement shards, the detection's adversarial groups and mutants (phase 1) and
+     * its label changes (phase 2).
+     */
+    private static final List<Unit> STAGES = Stream.concat(new Distillation(Dataset.MNIST).units(Profile.QUICK).stream(),
+            new MutationDetection(Dataset.MNIST).units(Profile.QUICK).stream()).toList();
 
     @Test
     void theSweepOnAClusterEqualsTheSweepInProcessAlsoWhenAWorkerDies() throws Exception {
@@ -66,6 +78,24 @@ class SparkClusterTest {
                 assertEquals(7, landed(spark.run(SWEEP, new ModelCache(whole))));
             }
             assertEquals(expected, digests(whole), "the cluster's models equal the in-process ones");
+
+            Path stagesInProcess = tmp.resolve("stages-in-process");
+            for (Unit u : STAGES.stream().sorted(java.util.Comparator.comparingInt(Unit::phase)).toList()) {
+                u.compute(new ModelCache(stagesInProcess, List.of(ModelCache.shippedDirectory())));
+            }
+            Map<String, String> expectedStages = stageDigests(stagesInProcess);
+            // 4 models' measurement shards; 5 adversarial groups, 4 operators' mutants, 5 sources' label changes
+            assertEquals(4 + 5 + 4 + 5, expectedStages.size(), expectedStages.keySet().toString());
+            Path stagesOnCluster = tmp.resolve("stages-on-cluster");
+            try (SparkUnits spark = new SparkUnits(cluster.url(), executorSettings())) {
+                assertEquals(expectedStages.size(), landed(spark.run(STAGES, new ModelCache(stagesOnCluster, List.of(ModelCache.shippedDirectory())))));
+                String app = spark.context().sc().applicationId();
+                assertTrue(executorLogs(cluster, app).matches("(?s).*the model from \\S*/ark4j-received-\\S*/lenet5-.*"),
+                        "the executors read the model under test from the files the driver sent them");
+            }
+            assertEquals(expectedStages, stageDigests(stagesOnCluster), "the cluster's stages equal the in-process ones, byte for byte");
+            assertExperimentsReadEveryStage(stagesOnCluster, expectedStages);
+
 
             Path killed = tmp.resolve("killed-worker");
             ExecutorService driver = Executors.newSingleThreadExecutor();
@@ -88,8 +118,53 @@ class SparkClusterTest {
                 driver.shutdownNow();
             }
             assertEquals(expected, digests(killed), "the models after a worker died equal the in-process ones");
+
         }
         assertEquals(List.of(), cluster.running(), "no process of the cluster is left");
+    }
+
+    /** The experiments run over {@code cache} as {@code reproduce} runs them after the units: every stage read, none computed. */
+    private static void assertExperimentsReadEveryStage(Path cache, Map<String, String> stages) throws IOException {
+        String before = System.getProperty("ark4j.cache");
+        System.setProperty("ark4j.cache", cache.toString());
+        try {
+            assertFalse(new Distillation(Dataset.MNIST).run(Profile.QUICK).claims().isEmpty());
+            assertFalse(new MutationDetection(Dataset.MNIST).run(Profile.QUICK).claims().isEmpty());
+        } finally {
+            if (before == null) {
+                System.clearProperty("ark4j.cache");
+            } else {
+                System.setProperty("ark4j.cache", before);
+            }
+        }
+        assertEquals(stages, stageDigests(cache), "no stage computed again or added");
+    }
+
+    /** Everything the executors of application {@code app} wrote to standard error, on every worker. */
+    private static String executorLogs(StandaloneCluster cluster, String app) throws IOException {
+        StringBuilder logs = new StringBuilder();
+        for (int w = 1; w <= 2; w++) {
+            Path work = cluster.workDirectory(w).resolve(app);
+            if (Files.isDirectory(work)) {
+                try (Stream<Path> s = Files.walk(work)) {
+                    for (Path p : s.filter(p -> p.getFileName().toString().equals("stderr")).toList()) {
+                        logs.append(Files.readString(p));
+                    }
+                }
+            }
+        }
+        return logs.toString();
+    }
+
+    /** Stage file name -> SHA-256 of its bytes. */
+    private static Map<String, String> stageDigests(Path cache) throws IOException {
+        Map<String, String> d = new TreeMap<>();
+        try (Stream<Path> s = Files.list(cache.resolve(ModelCache.STAGES))) {
+            for (Path p : s.filter(p -> p.getFileName().toString().endsWith(".bin")).toList()) {
+                d.put(p.getFileName().toString(), Sha256.of(Files.readAllBytes(p)));
+            }
+        }
+        return d;
     }
 
     private static int landed(List<SparkUnits.Landed> units) {

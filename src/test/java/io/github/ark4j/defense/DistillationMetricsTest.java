@@ -143,9 +143,9 @@ class DistillationMetricsTest {
         assertEquals(bounded.successRate(y), f.successRate(), 1e-12, "same path, same success within 14.5%");
         double expected = 0;
         for (int i = 0; i < y.length; i++) {
-            expected += f.attack().success()[i] ? f.attack().l0()[i] / 64 : 1;
+            expected += f.success()[i] ? f.l0()[i] / 64 : 1;
             if (bounded.success()[i]) {
-                assertEquals(bounded.l0()[i], f.attack().l0()[i], "the bounded run is a prefix of the unbounded one");
+                assertEquals(bounded.l0()[i], f.l0()[i], "the bounded run is a prefix of the unbounded one");
             }
         }
         assertEquals(expected / y.length, f.robustness(), 1e-12);

@@ -63,12 +63,18 @@ class ReproductionTest {
         List<String> all = Reproduction.all().stream().map(Experiment::name).toList();
         List<Unit> units = new Reproduction(Profile.QUICK, root, new double[]{20, 100}).units(all);
         Profile q = Profile.QUICK;
+        List<Unit> models = units.stream().filter(u -> u instanceof ModelUnit).toList();
         assertEquals(List.of(
                 ModelUnit.undistilled(q, Dataset.MNIST), ModelUnit.lenet5(q),
                 ModelUnit.distilled(q, Dataset.MNIST, 20), ModelUnit.distilled(q, Dataset.MNIST, 100),
                 ModelUnit.undistilled(q, Dataset.CIFAR10), ModelUnit.distilled(q, Dataset.CIFAR10, 20), ModelUnit.distilled(q, Dataset.CIFAR10, 100)),
-                units, "fgsm and jsma share the MNIST net, not-robust the T = 100 models of the sweep: each model is one unit");
-        assertEquals(new ModelUnit(q, Dataset.MNIST.papernot(), Dataset.MNIST, 100, 8), units.get(3), "the profile's 8 distillation epochs");
+                models, "fgsm and jsma share the MNIST net, not-robust the T = 100 models of the sweep: each model is one unit");
+        assertEquals(new ModelUnit(q, Dataset.MNIST.papernot(), Dataset.MNIST, 100, 8), models.get(3), "the profile's 8 distillation epochs");
+        // per sweep, three models measured in one shard each (100 and 30 attacked images); the detection stages: MNIST's five
+        // adversarial groups, CIFAR-10's four, four operators' mutants and five sources' label changes each
+        assertEquals(2 * 3, units.stream().filter(u -> u instanceof DistillationShard).count());
+        assertEquals(5 + 4 + 2 * (4 + 5), units.stream().filter(u -> u instanceof MutationStageUnit).count());
+        assertEquals(units.size(), new java.util.HashSet<>(units).size(), "each unit once");
     }
 
     @Test

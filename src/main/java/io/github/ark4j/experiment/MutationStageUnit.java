@@ -1,0 +1,79 @@
+package io.github.ark4j.experiment;
+
+import io.github.ark4j.detect.ModelMutation;
+import io.github.ark4j.model.ModelCache;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One stage of {@link MutationDetection} as a unit: an attack's adversarial group or an operator's accepted mutants
+ * (phase 1: they read the model under test), or the label changes of one source's mutants on every group (phase 2:
+ * they read the groups and the mutants). The stage lands in the stage cache under the key the experiment computes, so
+ * the experiment in the driver finds it there.
+ *
+ * @param name the group ({@code FGSM}, {@code JSMA}, ...), the operator ({@code GF}, ...) or the source ({@code input} too)
+ */
+public record MutationStageUnit(Profile profile, Dataset dataset, Kind kind, String name) implements Unit {
+    /** What a stage computes. */
+    public enum Kind {
+        ADVERSARIAL, MUTANTS, LABEL_CHANGES
+    }
+
+    public MutationStageUnit {
+        List<String> expected = switch (kind) {
+            case ADVERSARIAL -> MutationStages.attackGroups(dataset);
+            case MUTANTS -> java.util.Arrays.stream(ModelMutation.values()).map(ModelMutation::name).toList();
+            case LABEL_CHANGES -> MutationStages.sources();
+        };
+        if (!expected.contains(name)) {
+            throw new IllegalArgumentException("name: expected one of " + expected + " for " + kind + ", got " + name);
+        }
+    }
+
+    /** The stages of the detection experiment on {@code dataset} at the profile's size, in phase order. */
+    static List<Unit> of(Profile profile, Dataset dataset) {
+        List<Unit> units = new ArrayList<>();
+        MutationStages.attackGroups(dataset).forEach(g -> units.add(new MutationStageUnit(profile, dataset, Kind.ADVERSARIAL, g)));
+        for (ModelMutation op : ModelMutation.values()) {
+            units.add(new MutationStageUnit(profile, dataset, Kind.MUTANTS, op.name()));
+        }
+        MutationStages.sources().forEach(s -> units.add(new MutationStageUnit(profile, dataset, Kind.LABEL_CHANGES, s)));
+        return units;
+    }
+
+    @Override
+    public String name() {
+        String what = switch (kind) {
+            case ADVERSARIAL -> name + " adversarial inputs";
+            case MUTANTS -> name + " mutants";
+            case LABEL_CHANGES -> "label changes of the " + name + " mutants";
+        };
+        return String.format(Locale.ROOT, "mutation-%s %s: %s", dataset.name().toLowerCase(Locale.ROOT), profile, what);
+    }
+
+    /**
+     * The model under test; for the label changes also every adversarial group and, for an operator, its mutants (the
+     * input source's mutants are drawn as it labels).
+     */
+    @Override
+    public List<Unit> reads() {
+        List<Unit> units = new ArrayList<>(List.of(new MutationDetection(dataset).modelUnit(profile)));
+        if (kind == Kind.LABEL_CHANGES) {
+            MutationStages.attackGroups(dataset).forEach(g -> units.add(new MutationStageUnit(profile, dataset, Kind.ADVERSARIAL, g)));
+            if (!name.equals(MutationStages.INPUT_SOURCE)) {
+                units.add(new MutationStageUnit(profile, dataset, Kind.MUTANTS, name));
+            }
+        }
+        return units;
+    }
+
+    @Override
+    public void compute(ModelCache cache) throws IOException {
+        MutationDetection experiment = new MutationDetection(dataset);
+        new MutationStages(experiment, cache.stages(), experiment.model(profile, cache), profile.test(dataset), profile.train(dataset), profile)
+                .compute(kind, name);
+    }
+}
