@@ -46,12 +46,13 @@ def sweep(unit, baseline_shard, student_shard, temperatures=9, shards=10):
     return jobs
 
 
-def detection(attacks_total, sources_total, attacks=4, sources=5):
+def detection(attacks_total, labels_total, attacks=4, label_shards=25):
+    """The CIFAR-10 detection run: four attacks, then five sources' label changes in five shards of 100 mutants each."""
     jobs = {"model": (0.0, [])}
     for a in range(attacks):
         jobs[f"attack{a}"] = (attacks_total / attacks, ["model"])
-    for s in range(sources):
-        jobs[f"labels{s}"] = (sources_total / sources, ["model"] + [f"attack{a}" for a in range(attacks)])
+    for s in range(label_shards):
+        jobs[f"labels{s}"] = (labels_total / label_shards, ["model"] + [f"attack{a}" for a in range(attacks)])
     return jobs
 
 

@@ -37,15 +37,27 @@ public interface Mutants {
      * labels input i otherwise than the unmutated model. Each mutant labels the whole batch at once.
      */
     default boolean[][] labelChanges(INDArray x, int count) {
+        return labelChanges(x, 0, Math.min(count, size()));
+    }
+
+    /**
+     * Which of mutants {@code from} to {@code to - 1} change each input's label: {@code changes[i][k - from]}. A mutant's
+     * labels do not depend on the others, so ranges side by side are the changes of all their mutants at once.
+     *
+     * @throws IllegalArgumentException unless 0 ≤ from ≤ to ≤ {@link #size()}
+     */
+    default boolean[][] labelChanges(INDArray x, int from, int to) {
+        if (from < 0 || from > to || to > size()) {
+            throw new IllegalArgumentException("mutants: expected a range within 0.." + size() + ", got " + from + ".." + to);
+        }
         int[] ref = reference(x);
         IntFunction<int[]> labels = labeller(x);
-        int m = Math.min(count, size());
-        boolean[][] changes = new boolean[ref.length][m];
-        try (Progress p = Progress.start("label changes of " + ref.length + " inputs", m, "mutants")) {
-            for (int k = 0; k < m; k++) {
+        boolean[][] changes = new boolean[ref.length][to - from];
+        try (Progress p = Progress.start("label changes of " + ref.length + " inputs", to - from, "mutants")) {
+            for (int k = from; k < to; k++) {
                 int[] pred = labels.apply(k);
                 for (int i = 0; i < ref.length; i++) {
-                    changes[i][k] = pred[i] != ref[i];
+                    changes[i][k - from] = pred[i] != ref[i];
                 }
                 p.step(1, null);
             }
@@ -59,8 +71,14 @@ public interface Mutants {
      * labelling 1,000 inputs, so one pass over all the groups of an experiment halves its cost and more.
      */
     default Map<String, boolean[][]> labelChanges(Map<String, INDArray> sets, int count) {
+        return labelChanges(sets, 0, Math.min(count, size()));
+    }
+
+    /** {@link #labelChanges(Map, int)} for mutants {@code from} to {@code to - 1}. */
+    default Map<String, boolean[][]> labelChanges(Map<String, INDArray> sets, int from, int to) {
         List<INDArray> parts = List.copyOf(sets.values());
-        boolean[][] all = parts.isEmpty() ? new boolean[0][] : labelChanges(parts.size() == 1 ? parts.get(0) : Nd4j.concat(0, parts.toArray(INDArray[]::new)), count);
+        boolean[][] all = parts.isEmpty() ? new boolean[0][]
+                : labelChanges(parts.size() == 1 ? parts.get(0) : Nd4j.concat(0, parts.toArray(INDArray[]::new)), from, to);
         Map<String, boolean[][]> out = new LinkedHashMap<>();
         int offset = 0;
         for (Map.Entry<String, INDArray> e : sets.entrySet()) {

@@ -10,13 +10,14 @@ import java.util.Locale;
 
 /**
  * One stage of {@link MutationDetection} as a unit: an attack's adversarial group or an operator's accepted mutants
- * (phase 1: they read the model under test), or the label changes of one source's mutants on every group (phase 2:
- * they read the groups and the mutants). The stage lands in the stage cache under the key the experiment computes, so
- * the experiment in the driver finds it there.
+ * (phase 1: they read the model under test), or the label changes of a hundred of one source's mutants on every group
+ * (phase 2: they read the groups and the mutants). The stage lands in the stage cache under the key the experiment
+ * computes, so the experiment in the driver finds it there.
  *
- * @param name the group ({@code FGSM}, {@code JSMA}, ...), the operator ({@code GF}, ...) or the source ({@code input} too)
+ * @param name  the group ({@code FGSM}, {@code JSMA}, ...), the operator ({@code GF}, ...) or the source ({@code input} too)
+ * @param shard for label changes, which hundred of the source's mutants, from 0; 0 for the other kinds
  */
-public record MutationStageUnit(Profile profile, Dataset dataset, Kind kind, String name) implements Unit {
+public record MutationStageUnit(Profile profile, Dataset dataset, Kind kind, String name, int shard) implements Unit {
     /** What a stage computes. */
     public enum Kind {
         ADVERSARIAL, MUTANTS, LABEL_CHANGES
@@ -31,6 +32,14 @@ public record MutationStageUnit(Profile profile, Dataset dataset, Kind kind, Str
         if (!expected.contains(name)) {
             throw new IllegalArgumentException("name: expected one of " + expected + " for " + kind + ", got " + name);
         }
+        if (shard < 0 || (kind != Kind.LABEL_CHANGES && shard != 0)) {
+            throw new IllegalArgumentException("shard: expected " + (kind == Kind.LABEL_CHANGES ? "0 or more" : "0 for " + kind) + ", got " + shard);
+        }
+    }
+
+    /** The unit of a stage that is not sharded: an adversarial group or an operator's mutants. */
+    public MutationStageUnit(Profile profile, Dataset dataset, Kind kind, String name) {
+        this(profile, dataset, kind, name, 0);
     }
 
     /** The stages of the detection experiment on {@code dataset} at the profile's size, in phase order. */
@@ -40,7 +49,11 @@ public record MutationStageUnit(Profile profile, Dataset dataset, Kind kind, Str
         for (ModelMutation op : ModelMutation.values()) {
             units.add(new MutationStageUnit(profile, dataset, Kind.MUTANTS, op.name()));
         }
-        MutationStages.sources().forEach(s -> units.add(new MutationStageUnit(profile, dataset, Kind.LABEL_CHANGES, s)));
+        for (String source : MutationStages.sources()) {
+            for (int s = 0; s < MutationStages.labelChangeShards(profile, dataset); s++) {
+                units.add(new MutationStageUnit(profile, dataset, Kind.LABEL_CHANGES, source, s));
+            }
+        }
         return units;
     }
 
@@ -49,7 +62,8 @@ public record MutationStageUnit(Profile profile, Dataset dataset, Kind kind, Str
         String what = switch (kind) {
             case ADVERSARIAL -> name + " adversarial inputs";
             case MUTANTS -> name + " mutants";
-            case LABEL_CHANGES -> "label changes of the " + name + " mutants";
+            case LABEL_CHANGES -> String.format(Locale.ROOT, "label changes of the %s mutants %d-%d", name,
+                    shard * MutationStages.MUTANTS_PER_SHARD + 1, (shard + 1) * MutationStages.MUTANTS_PER_SHARD);
         };
         return String.format(Locale.ROOT, "mutation-%s %s: %s", dataset.name().toLowerCase(Locale.ROOT), profile, what);
     }
@@ -74,6 +88,6 @@ public record MutationStageUnit(Profile profile, Dataset dataset, Kind kind, Str
     public void compute(ModelCache cache) throws IOException {
         MutationDetection experiment = new MutationDetection(dataset);
         new MutationStages(experiment, cache.stages(), experiment.model(profile, cache), profile.test(dataset), profile.train(dataset), profile)
-                .compute(kind, name);
+                .compute(kind, name, shard);
     }
 }

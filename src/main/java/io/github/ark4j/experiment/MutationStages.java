@@ -42,6 +42,8 @@ final class MutationStages {
     private static final String CALIBRATION = " calibration";
     /** The source of label changes that mutates inputs instead of the model. */
     static final String INPUT_SOURCE = "input";
+    /** The mutants of one shard of a source's label changes. */
+    static final int MUTANTS_PER_SHARD = 100;
     /** The adversarial group of the black-box substitute's attack. */
     private static final String BLACK_BOX = "black-box";
 
@@ -56,9 +58,20 @@ final class MutationStages {
     private final LabeledImages normal;
     private final LabeledImages wrong;
     private final LabeledImages seeds;
+    private final int mutantsPerShard;
 
     MutationStages(MutationDetection experiment, StageCache stages, NetworkClassifier model, LabeledImages test, LabeledImages train,
                    Profile profile) {
+        this(experiment, stages, model, test, train, profile, MUTANTS_PER_SHARD);
+    }
+
+    /** With label-change shards of {@code mutantsPerShard} mutants instead of {@value #MUTANTS_PER_SHARD}. */
+    MutationStages(MutationDetection experiment, StageCache stages, NetworkClassifier model, LabeledImages test, LabeledImages train,
+                   Profile profile, int mutantsPerShard) {
+        if (mutantsPerShard < 1) {
+            throw new IllegalArgumentException("mutantsPerShard: expected at least 1, got " + mutantsPerShard);
+        }
+        this.mutantsPerShard = mutantsPerShard;
         this.experiment = experiment;
         this.stages = stages;
         this.model = model;
@@ -176,13 +189,47 @@ final class MutationStages {
     }
 
     /**
-     * The label changes one source's mutants make on every group and the calibration inputs (group -> mutant -> input),
-     * from the stage cache or computed and kept: {@code source} is an operator's name or {@value #INPUT_SOURCE}.
+     * The label changes one source's mutants make on every group and the calibration inputs (group -> input -> mutant),
+     * shard by shard ({@link #labelChanges(String, int, MutationResults.Groups, LabeledImages)}): {@code source} is an
+     * operator's name or {@value #INPUT_SOURCE}.
      */
     Map<String, boolean[][]> labelChanges(String source, MutationResults.Groups groups, LabeledImages calibration) throws IOException {
+        Mutants mutants = mutants(source);
+        int count = Math.min(profile.mutants(experiment.dataset()), mutants.size());
+        List<Map<String, boolean[][]>> shards = new ArrayList<>();
+        for (int s = 0; s * mutantsPerShard < count; s++) {
+            shards.add(labelChanges(source, s, groups, calibration));
+        }
+        Map<String, boolean[][]> all = new LinkedHashMap<>();
+        shards.get(0).forEach((group, first) -> {
+            boolean[][] rows = new boolean[first.length][count];
+            for (int i = 0; i < rows.length; i++) {
+                int at = 0;
+                for (Map<String, boolean[][]> shard : shards) {
+                    boolean[] part = shard.get(group)[i];
+                    System.arraycopy(part, 0, rows[i], at, part.length);
+                    at += part.length;
+                }
+            }
+            all.put(group, rows);
+        });
+        return all;
+    }
+
+    /**
+     * The label changes of one shard of a source's mutants (the shard-th hundred, {@value #MUTANTS_PER_SHARD} per
+     * shard), from the stage cache or computed and kept.
+     */
+    Map<String, boolean[][]> labelChanges(String source, int shard, MutationResults.Groups groups, LabeledImages calibration) throws IOException {
         int maxMutants = profile.mutants(experiment.dataset());
-        Mutants mutants = source.equals(INPUT_SOURCE) ? new InputMutants(model, MutationDetection.INPUT_RATE, maxMutants)
-                : mutants(ModelMutation.valueOf(source));
+        Mutants mutants = mutants(source);
+        int count = Math.min(maxMutants, mutants.size());
+        int from = shard * mutantsPerShard;
+        int to = Math.min(count, from + mutantsPerShard);
+        if (from >= to) {
+            throw new IllegalArgumentException("shard: expected below " + (count + mutantsPerShard - 1) / mutantsPerShard + " for "
+                    + count + " mutants of " + source + ", got " + shard);
+        }
         Map<String, INDArray> inputs = new LinkedHashMap<>();
         groups.samples().forEach((name, g) -> {
             if (g.size() > 0) {
@@ -194,16 +241,31 @@ final class MutationStages {
         inputs.forEach((name, x) -> inputsKey.append(name).append('=').append(Sha256.of(x)).append(';'));
         String sourceKey = mutants instanceof MutantSet ms ? modelKey + "|" + ms.operator() + "|" + ms.rate() + "|" + Arrays.toString(ms.seeds())
                 : modelKey + "|input|" + MutationDetection.INPUT_RATE;
-        return stages.getOrCompute(source + "-label-changes", sourceKey + "|" + maxMutants + "|" + inputsKey,
-                MutationStageCodecs.LABEL_CHANGES, () -> mutants.labelChanges(inputs, maxMutants));
+        return stages.getOrCompute(source + "-label-changes", sourceKey + "|" + maxMutants + "|" + inputsKey + "|mutants " + from + "-" + to,
+                MutationStageCodecs.LABEL_CHANGES, () -> mutants.labelChanges(inputs, from, to));
     }
 
-    /** One stage for {@link MutationStageUnit}: an attack's adversarial group, an operator's mutants, or a source's label changes. */
-    void compute(MutationStageUnit.Kind kind, String name) throws IOException {
+    /** The mutants of a source: an operator's accepted mutants, or the input mutants. */
+    private Mutants mutants(String source) throws IOException {
+        return source.equals(INPUT_SOURCE) ? new InputMutants(model, MutationDetection.INPUT_RATE, profile.mutants(experiment.dataset()))
+                : mutants(ModelMutation.valueOf(source));
+    }
+
+    /** How many label-change shards a source has at the profile's number of mutants. */
+    static int labelChangeShards(Profile profile, Dataset dataset) {
+        return (profile.mutants(dataset) + MUTANTS_PER_SHARD - 1) / MUTANTS_PER_SHARD;
+    }
+
+    /** One stage for {@link MutationStageUnit}: an attack's adversarial group, an operator's mutants, or a shard of a source's label changes. */
+    void compute(MutationStageUnit.Kind kind, String name, int shard) throws IOException {
         switch (kind) {
             case ADVERSARIAL -> adversarial(name);
             case MUTANTS -> mutants(ModelMutation.valueOf(name));
-            case LABEL_CHANGES -> labelChanges(name, groups(), calibration());
+            case LABEL_CHANGES -> {
+                if (shard * mutantsPerShard < Math.min(profile.mutants(experiment.dataset()), mutants(name).size())) {
+                    labelChanges(name, shard, groups(), calibration());
+                }
+            }
         }
     }
 

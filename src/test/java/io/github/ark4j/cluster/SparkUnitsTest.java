@@ -18,7 +18,7 @@ class SparkUnitsTest {
     @Test
     void aUnitRunsAfterTheUnitsItReadsWhichJoinTheRun() {
         Unit shard = new DistillationShard(Profile.FULL, Dataset.CIFAR10, 100, 3);
-        Unit labels = new MutationStageUnit(Profile.QUICK, Dataset.MNIST, MutationStageUnit.Kind.LABEL_CHANGES, "GF");
+        Unit labels = new MutationStageUnit(Profile.QUICK, Dataset.MNIST, MutationStageUnit.Kind.LABEL_CHANGES, "GF", 0);
         List<Unit> order = SparkUnits.withReads(List.of(shard, labels));
         // the T = 100 pair, the shard; LeNet-5, the five adversarial groups, GF's mutants, the label changes
         assertEquals(1 + 1 + 1 + 5 + 1 + 1, order.size(), order.toString());
@@ -41,7 +41,10 @@ class SparkUnitsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new MutationStageUnit(Profile.QUICK, Dataset.CIFAR10, MutationStageUnit.Kind.ADVERSARIAL, "black-box"));
         assertEquals("name: expected one of [FGSM, JSMA, DeepFool, C&W] for ADVERSARIAL, got black-box", e.getMessage());
-        assertEquals("mutation-mnist quick: label changes of the input mutants",
-                new MutationStageUnit(Profile.QUICK, Dataset.MNIST, MutationStageUnit.Kind.LABEL_CHANGES, "input").name());
+        assertEquals("mutation-cifar10 full: label changes of the input mutants 401-500",
+                new MutationStageUnit(Profile.FULL, Dataset.CIFAR10, MutationStageUnit.Kind.LABEL_CHANGES, "input", 4).name());
+        assertThrows(IllegalArgumentException.class, () -> new MutationStageUnit(Profile.FULL, Dataset.MNIST, MutationStageUnit.Kind.MUTANTS, "GF", 1));
+        // the full profile's 500 mutants per source in five shards of 100: 4 adversarial groups, 4 operators, 5 x 5 label changes
+        assertEquals(4 + 4 + 25, new io.github.ark4j.experiment.MutationDetection(Dataset.CIFAR10).units(Profile.FULL).size() - 1);
     }
 }

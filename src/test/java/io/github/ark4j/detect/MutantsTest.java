@@ -45,6 +45,17 @@ class MutantsTest {
                 changed += Arrays.stream(alone).mapToInt(row -> (int) java.util.stream.IntStream.range(0, row.length).filter(k -> row[k]).count()).sum();
             }
             assertTrue(changed > 0, mutants.getClass().getSimpleName() + ": no label changed, the comparison would be empty");
+            // mutants 0-3 and 4-5 side by side are mutants 0-5: the detection's label-change shards
+            Map<String, boolean[][]> low = mutants.labelChanges(sets, 0, 4);
+            Map<String, boolean[][]> high = mutants.labelChanges(sets, 4, 6);
+            for (String set : sets.keySet()) {
+                boolean[][] all = together.get(set);
+                for (int i = 0; i < all.length; i++) {
+                    assertArrayEquals(Arrays.copyOfRange(all[i], 0, 4), low.get(set)[i], set + " input " + i + ", mutants 0-3");
+                    assertArrayEquals(Arrays.copyOfRange(all[i], 4, 6), high.get(set)[i], set + " input " + i + ", mutants 4-5");
+                }
+            }
+            assertThrows(IllegalArgumentException.class, () -> mutants.labelChanges(sets, 4, 7), "beyond the mutants");
         }
     }
 }

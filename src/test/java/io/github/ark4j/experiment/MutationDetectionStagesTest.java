@@ -73,4 +73,36 @@ class MutationDetectionStagesTest {
         assertEquals(0, read.mutant(1).network().params().sub(set.mutant(1).network().params().dup()).amaxNumber().doubleValue(),
                 "the same mutant from the same seed");
     }
+
+    @Test
+    void labelChangesInShardsOfMutantsAreTheChangesOfAllMutantsAtOnce(@TempDir Path dir) throws IOException {
+        NetworkClassifier model = Profile.QUICK.lenet5();
+        LabeledImages test = Profile.QUICK.test(Dataset.MNIST);
+        MutationDetection experiment = new MutationDetection(Dataset.MNIST);
+        StageCache stages = new StageCache(dir);
+        MutationResults.Groups groups = new MutationResults.Groups(
+                new LinkedHashMap<>(Map.of("normal", test.first(40), "FGSM", test.select(new int[]{50, 51, 52, 53}))), Map.of());
+        LabeledImages calibration = test.select(new int[]{60, 61, 62});
+        // the quick profile's 50 mutants in shards of 20, 20 and 10
+        Map<String, boolean[][]> sharded = new MutationStages(experiment, stages, model, test, test, Profile.QUICK, 20)
+                .labelChanges("NAI", groups, calibration);
+        Map<String, boolean[][]> whole = new MutationStages(experiment, stages, model, test, test, Profile.QUICK, 50)
+                .labelChanges("NAI", groups, calibration);
+        assertEquals(whole.keySet(), sharded.keySet());
+        int changed = 0;
+        for (String g : whole.keySet()) {
+            assertTrue(Arrays.deepEquals(whole.get(g), sharded.get(g)), g);
+            for (boolean[] row : whole.get(g)) {
+                assertEquals(50, row.length);
+                for (boolean b : row) {
+                    changed += b ? 1 : 0;
+                }
+            }
+        }
+        assertTrue(changed > 0, "no label changed: the comparison would be empty");
+        try (var files = java.nio.file.Files.list(dir)) {
+            assertEquals(3 + 1, files.filter(p -> p.getFileName().toString().startsWith("NAI-label-changes-")).count(),
+                    "three shards and one of all 50 mutants kept");
+        }
+    }
 }
