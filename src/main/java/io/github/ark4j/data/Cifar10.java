@@ -2,8 +2,6 @@ package io.github.ark4j.data;
 
 import io.github.ark4j.util.Problems;
 
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -90,7 +88,7 @@ public final class Cifar10 {
                     + "/ in " + folder.toAbsolutePath() + ", or run `ark4j download cifar10`, or set ARK4J_DATA to a folder whose cifar-10/ holds it");
         }
         int n = (int) Math.min(limit, batches.values().stream().mapToInt(b -> b.length / RECORD).sum());
-        float[] x = new float[n * (RECORD - 1)];
+        UnitPixels x = new UnitPixels(n, 3, 32, 32);
         int[] y = new int[n];
         int r = 0;
         for (Map.Entry<String, byte[]> e : batches.entrySet()) {
@@ -100,14 +98,11 @@ public final class Cifar10 {
                 if (y[r] >= CLASSES) {
                     throw new DataFormatException(folder.resolve(e.getKey()), "record " + (off / RECORD) + " has label " + y[r] + ", expected 0..9");
                 }
-                int base = r * (RECORD - 1);
-                for (int p = 1; p < RECORD; p++) {
-                    x[base + p - 1] = (b[off + p] & 0xff) / 255f;
-                }
+                x.put(b, off + 1, RECORD - 1, (long) r * (RECORD - 1));
             }
         }
         return new LabeledImages("cifar10-" + split.name().toLowerCase() + " (" + total + " images)" + (n < total ? "[0:" + n + "]" : ""),
-                Nd4j.create(x, new long[]{n, 3, 32, 32}, DataType.FLOAT), y, CLASSES);
+                x.array(), y, CLASSES);
     }
 
     /**

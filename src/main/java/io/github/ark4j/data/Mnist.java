@@ -1,8 +1,6 @@
 package io.github.ark4j.data;
 
 import io.github.ark4j.util.Progress;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,18 +54,15 @@ public final class Mnist {
                 throw new DataFormatException(labels, "label " + i + " is " + y[i] + ", expected 0..9");
             }
         }
-        float[] x = new float[img.data().length];
-        byte[] raw = img.data();
-        for (int i = 0; i < raw.length; i++) {
-            x[i] = (raw[i] & 0xff) / 255f;
-        }
+        UnitPixels x = new UnitPixels(n, 1, 28, 28);
+        x.put(img.data(), 0, img.data().length, 0);
         int full = split == Split.TRAIN ? FULL_TRAIN_SIZE : FULL_TEST_SIZE;
         if (n < full && SUBSET_ANNOUNCED.compareAndSet(false, true)) {
             Progress.log("ark4j: MNIST in " + folder + " is a subset (" + n + " " + split.name().toLowerCase()
                     + " images), not the full dataset; set ARK4J_DATA or -Dark4j.data to a folder with the full files (see README)");
         }
         return new LabeledImages("mnist-" + split.name().toLowerCase() + " (" + n + " images)",
-                Nd4j.create(x, new long[]{n, 1, 28, 28}, DataType.FLOAT), y, CLASSES);
+                x.array(), y, CLASSES);
     }
 
     /** True when the folder holds all four files. */

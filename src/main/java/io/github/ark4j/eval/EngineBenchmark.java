@@ -110,6 +110,20 @@ public final class EngineBenchmark {
         return -1;
     }
 
+    /**
+     * Resets the process's peak resident set (VmHWM) to its current resident set (Linux: {@code 5} to
+     * {@code /proc/self/clear_refs}), so that {@link #peakRssMiB()} then gives the peak of what follows, as the PyTorch
+     * peer measures each block; false where the system does not allow it.
+     */
+    public static boolean resetPeakRss() {
+        try {
+            Files.writeString(Paths.get("/proc/self/clear_refs"), "5");
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** Whether /proc/cpuinfo lists the flag ("unknown" where there is no /proc). */
     static String cpuFlag(String flag) {
         try {

@@ -196,6 +196,7 @@ public final class TorchPeer {
                     double[] ark = new double[pairs];
                     double[] torch = new double[pairs];
                     long torchPeak = 0;
+                    long arkPeak = 0;
                     int cursor = 0;
                     for (int k = -1; k < pairs; k++) {
                         cmd.println(op + " " + opReps);
@@ -205,11 +206,14 @@ public final class TorchPeer {
                         }
                         double torchRate = number(SAMPLES_PER_S, r);
                         torchPeak = Math.max(torchPeak, (long) number(PEAK_KB, r) / 1024);
+                        // each side's peak resident set over its own blocks: the peer resets its counter before each block too
+                        EngineBenchmark.resetPeakRss();
                         long t0 = System.nanoTime();
                         for (int i = 0; i < opReps; i++) {
                             ours.get(op).accept(cursor++);
                         }
                         double arkRate = opReps * BATCH / ((System.nanoTime() - t0) / 1e9);
+                        arkPeak = Math.max(arkPeak, EngineBenchmark.peakRssMiB());
                         if (k >= 0) {
                             ark[k] = arkRate;
                             torch[k] = torchRate;
@@ -221,7 +225,7 @@ public final class TorchPeer {
                         ratio[k] = ark[k] / torch[k];
                     }
                     out.add(new Ratio(op, Stats.median(ark), Stats.median(torch), Stats.median(ratio), Arrays.stream(ratio).min().orElse(0),
-                            Arrays.stream(ratio).max().orElse(0), pairs, EngineBenchmark.peakRssMiB(), torchPeak));
+                            Arrays.stream(ratio).max().orElse(0), pairs, arkPeak, torchPeak));
                 }
             }
             cmd.println("quit");
