@@ -46,8 +46,9 @@ def sweep(unit, baseline_shard, student_shard, temperatures=9, shards=10):
     return jobs
 
 
-def detection(attacks_total, labels_total, attacks=4, label_shards=25):
-    """The CIFAR-10 detection run: four attacks, then five sources' label changes in five shards of 100 mutants each."""
+def detection(attacks_total, labels_total, attacks=40, label_shards=25):
+    """The CIFAR-10 detection run: four attacks in ten shards of 100 seeds each, then five sources' label changes in five
+    shards of 100 mutants each."""
     jobs = {"model": (0.0, [])}
     for a in range(attacks):
         jobs[f"attack{a}"] = (attacks_total / attacks, ["model"])

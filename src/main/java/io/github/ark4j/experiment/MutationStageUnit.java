@@ -9,13 +9,14 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * One stage of {@link MutationDetection} as a unit: an attack's adversarial group or an operator's accepted mutants
- * (phase 1: they read the model under test), or the label changes of a hundred of one source's mutants on every group
- * (phase 2: they read the groups and the mutants). The stage lands in the stage cache under the key the experiment
- * computes, so the experiment in the driver finds it there.
+ * One stage of {@link MutationDetection} as a unit: an attack's adversarial inputs from a hundred of the seeds or an
+ * operator's accepted mutants (phase 1: they read the model under test), or the label changes of a hundred of one
+ * source's mutants on every group (phase 2: they read the groups and the mutants). The stage lands in the stage cache
+ * under the key the experiment computes, so the experiment in the driver finds it there.
  *
  * @param name  the group ({@code FGSM}, {@code JSMA}, ...), the operator ({@code GF}, ...) or the source ({@code input} too)
- * @param shard for label changes, which hundred of the source's mutants, from 0; 0 for the other kinds
+ * @param shard which hundred of the seeds (adversarial inputs) or of the source's mutants (label changes), from 0; 0
+ *              for an operator's mutants
  */
 public record MutationStageUnit(Profile profile, Dataset dataset, Kind kind, String name, int shard) implements Unit {
     /** What a stage computes. */
@@ -32,12 +33,12 @@ public record MutationStageUnit(Profile profile, Dataset dataset, Kind kind, Str
         if (!expected.contains(name)) {
             throw new IllegalArgumentException("name: expected one of " + expected + " for " + kind + ", got " + name);
         }
-        if (shard < 0 || (kind != Kind.LABEL_CHANGES && shard != 0)) {
-            throw new IllegalArgumentException("shard: expected " + (kind == Kind.LABEL_CHANGES ? "0 or more" : "0 for " + kind) + ", got " + shard);
+        if (shard < 0 || (kind == Kind.MUTANTS && shard != 0)) {
+            throw new IllegalArgumentException("shard: expected " + (kind == Kind.MUTANTS ? "0 for " + kind : "0 or more") + ", got " + shard);
         }
     }
 
-    /** The unit of a stage that is not sharded: an adversarial group or an operator's mutants. */
+    /** The unit of an operator's mutants, or of the first shard of an adversarial group or of label changes. */
     public MutationStageUnit(Profile profile, Dataset dataset, Kind kind, String name) {
         this(profile, dataset, kind, name, 0);
     }
@@ -45,7 +46,7 @@ public record MutationStageUnit(Profile profile, Dataset dataset, Kind kind, Str
     /** The stages of the detection experiment on {@code dataset} at the profile's size, in phase order. */
     static List<Unit> of(Profile profile, Dataset dataset) {
         List<Unit> units = new ArrayList<>();
-        MutationStages.attackGroups(dataset).forEach(g -> units.add(new MutationStageUnit(profile, dataset, Kind.ADVERSARIAL, g)));
+        units.addAll(adversarial(profile, dataset));
         for (ModelMutation op : ModelMutation.values()) {
             units.add(new MutationStageUnit(profile, dataset, Kind.MUTANTS, op.name()));
         }
@@ -57,13 +58,25 @@ public record MutationStageUnit(Profile profile, Dataset dataset, Kind kind, Str
         return units;
     }
 
+    /** The adversarial units: every attack's shards of seeds. */
+    private static List<Unit> adversarial(Profile profile, Dataset dataset) {
+        List<Unit> units = new ArrayList<>();
+        for (String group : MutationStages.attackGroups(dataset)) {
+            for (int s = 0; s < MutationStages.seedShards(profile, dataset); s++) {
+                units.add(new MutationStageUnit(profile, dataset, Kind.ADVERSARIAL, group, s));
+            }
+        }
+        return units;
+    }
+
     @Override
     public String name() {
         String what = switch (kind) {
-            case ADVERSARIAL -> name + " adversarial inputs";
+            case ADVERSARIAL -> String.format(Locale.ROOT, "%s adversarial inputs from seeds %d-%d", name, shard * MutationStages.SHARD + 1,
+                    (shard + 1) * MutationStages.SHARD);
             case MUTANTS -> name + " mutants";
             case LABEL_CHANGES -> String.format(Locale.ROOT, "label changes of the %s mutants %d-%d", name,
-                    shard * MutationStages.MUTANTS_PER_SHARD + 1, (shard + 1) * MutationStages.MUTANTS_PER_SHARD);
+                    shard * MutationStages.SHARD + 1, (shard + 1) * MutationStages.SHARD);
         };
         return String.format(Locale.ROOT, "mutation-%s %s: %s", dataset.name().toLowerCase(Locale.ROOT), profile, what);
     }
@@ -76,7 +89,7 @@ public record MutationStageUnit(Profile profile, Dataset dataset, Kind kind, Str
     public List<Unit> reads() {
         List<Unit> units = new ArrayList<>(List.of(new MutationDetection(dataset).modelUnit(profile)));
         if (kind == Kind.LABEL_CHANGES) {
-            MutationStages.attackGroups(dataset).forEach(g -> units.add(new MutationStageUnit(profile, dataset, Kind.ADVERSARIAL, g)));
+            units.addAll(adversarial(profile, dataset));
             if (!name.equals(MutationStages.INPUT_SOURCE)) {
                 units.add(new MutationStageUnit(profile, dataset, Kind.MUTANTS, name));
             }

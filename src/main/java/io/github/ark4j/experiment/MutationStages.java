@@ -42,8 +42,10 @@ final class MutationStages {
     private static final String CALIBRATION = " calibration";
     /** The source of label changes that mutates inputs instead of the model. */
     static final String INPUT_SOURCE = "input";
-    /** The mutants of one shard of a source's label changes. */
-    static final int MUTANTS_PER_SHARD = 100;
+    /** The attacks' batch: the seeds of one adversarial shard, and the mutants of one label-change shard. */
+    static final int SHARD = 100;
+    /** The batch in which the attacks run: as in the unsharded stage. */
+    private static final int ATTACK_BATCH = SHARD;
     /** The adversarial group of the black-box substitute's attack. */
     private static final String BLACK_BOX = "black-box";
 
@@ -58,20 +60,23 @@ final class MutationStages {
     private final LabeledImages normal;
     private final LabeledImages wrong;
     private final LabeledImages seeds;
-    private final int mutantsPerShard;
+    private final int shardSize;
 
     MutationStages(MutationDetection experiment, StageCache stages, NetworkClassifier model, LabeledImages test, LabeledImages train,
                    Profile profile) {
-        this(experiment, stages, model, test, train, profile, MUTANTS_PER_SHARD);
+        this(experiment, stages, model, test, train, profile, SHARD);
     }
 
-    /** With label-change shards of {@code mutantsPerShard} mutants instead of {@value #MUTANTS_PER_SHARD}. */
+    /**
+     * With shards of {@code shardSize} seeds and mutants instead of {@value #SHARD}: for tests (an attack whose result
+     * depends on its batch, as C&amp;W's, differs with shards that are not its batches).
+     */
     MutationStages(MutationDetection experiment, StageCache stages, NetworkClassifier model, LabeledImages test, LabeledImages train,
-                   Profile profile, int mutantsPerShard) {
-        if (mutantsPerShard < 1) {
-            throw new IllegalArgumentException("mutantsPerShard: expected at least 1, got " + mutantsPerShard);
+                   Profile profile, int shardSize) {
+        if (shardSize < 1) {
+            throw new IllegalArgumentException("shardSize: expected at least 1, got " + shardSize);
         }
-        this.mutantsPerShard = mutantsPerShard;
+        this.shardSize = shardSize;
         this.experiment = experiment;
         this.stages = stages;
         this.model = model;
@@ -125,28 +130,68 @@ final class MutationStages {
     }
 
     /**
-     * The successful adversarial inputs of one attack on the seeds, from the stage cache or computed and kept; their name
-     * describes the attack (e.g. its parameters).
+     * The successful adversarial inputs of one attack on the seeds, shard by shard ({@link #adversarial(String, int)});
+     * their name describes the attack (e.g. its parameters).
      */
     LabeledImages adversarial(String group) throws IOException {
-        boolean blackBox = group.equals(BLACK_BOX);
+        List<LabeledImages> parts = new ArrayList<>();
+        for (int s = 0; s * shardSize < seeds.size(); s++) {
+            parts.add(adversarial(group, s));
+        }
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
+        List<LabeledImages> found = parts.stream().filter(p -> p.size() > 0).toList();
+        if (found.isEmpty()) {
+            return parts.isEmpty() ? new LabeledImages(group, Nd4j.create(DataType.FLOAT, noImages()), new int[0], seeds.classes()) : parts.get(0);
+        }
+        return new LabeledImages(parts.get(0).name(), Nd4j.concat(0, found.stream().map(LabeledImages::features).toArray(INDArray[]::new)),
+                found.stream().flatMapToInt(p -> Arrays.stream(p.labels())).toArray(), seeds.classes());
+    }
+
+    /**
+     * The successful adversarial inputs of one attack on one shard of the seeds (the shard-th hundred), from the stage
+     * cache or computed and kept. The shards are the attacks' batches, so that the shards together are one run over all
+     * seeds (C&amp;W's early stop looks at its whole batch).
+     */
+    LabeledImages adversarial(String group, int shard) throws IOException {
+        int from = shard * shardSize;
+        int to = Math.min(seeds.size(), from + shardSize);
+        if (from >= to) {
+            throw new IllegalArgumentException("shard: expected below " + (seeds.size() + shardSize - 1) / shardSize + " for "
+                    + seeds.size() + " seeds, got " + shard);
+        }
+        LabeledImages part = seeds.select(IntStream.range(from, to).toArray());
         boolean jsma = group.equals("JSMA");
-        int[] targets = Jsma.randomTargets(seeds.labels(), seeds.classes(), 1);
+        int[] targets = Arrays.copyOfRange(Jsma.randomTargets(seeds.labels(), seeds.classes(), 1), from, to);
         // the black-box attack is named after its trained substitute: keyed by what determines the training instead
-        String attackKey = blackBox ? "black-box substitute on " + Sha256.of(attackerData().features()) : attack(group).name();
-        String key = modelKey + "|" + Sha256.of(seeds.features()) + Arrays.toString(seeds.labels()) + "|" + attackKey
+        String attackKey = group.equals(BLACK_BOX) ? "black-box substitute on " + Sha256.of(attackerData().features()) : attack(group).name();
+        String key = modelKey + "|" + Sha256.of(part.features()) + Arrays.toString(part.labels()) + "|" + attackKey
                 + (jsma ? Arrays.toString(targets) : "");
         return stages.getOrCompute(group + "-adversarial", key, MutationStageCodecs.ADVERSARIAL, () -> {
             Attack a = attack(group);
-            Progress.log("ark4j: " + group + " on " + seeds.size() + " seeds");
-            // in batches of 100 for the progress bar: JSMA and C&W on 1,000 CIFAR-10 seeds run for many minutes each
-            AttackResult r = a.runInBatches(model, seeds.features(), seeds.labels(), jsma ? targets : null, 100);
+            Progress.log("ark4j: " + group + " on seeds " + (from + 1) + "-" + to);
+            AttackResult r = a.runInBatches(model, part.features(), part.labels(), jsma ? targets : null, ATTACK_BATCH);
             int[] ok = IntStream.range(0, r.size()).filter(i -> r.success()[i]).toArray();
-            LabeledImages all = new LabeledImages(a.name(), r.adversarial(), seeds.labels(), seeds.classes());
-            long[] none = seeds.features().shape().clone();
-            none[0] = 0;
-            return ok.length > 0 ? all.select(ok) : new LabeledImages(all.name(), Nd4j.create(DataType.FLOAT, none), new int[0], all.classes());
+            if (ok.length == 0) {
+                return new LabeledImages(a.name(), Nd4j.create(DataType.FLOAT, noImages()), new int[0], part.classes());
+            }
+            // named after the attack alone: the reports list the attacks by these names
+            LabeledImages found = new LabeledImages(a.name(), r.adversarial(), part.labels(), part.classes()).select(ok);
+            return new LabeledImages(a.name(), found.features(), found.labels(), found.classes());
         });
+    }
+
+    /** The shape of an empty set of the seeds' images. */
+    private long[] noImages() {
+        long[] none = seeds.features().shape().clone();
+        none[0] = 0;
+        return none;
+    }
+
+    /** How many shards of seeds an attack has at the profile's size. */
+    static int seedShards(Profile profile, Dataset dataset) {
+        return (profile.sizes(dataset).attackSamples() + SHARD - 1) / SHARD;
     }
 
     /** The groups: normal and wrongly labelled test inputs, and the successful adversarial inputs of each attack. */
@@ -197,7 +242,7 @@ final class MutationStages {
         Mutants mutants = mutants(source);
         int count = Math.min(profile.mutants(experiment.dataset()), mutants.size());
         List<Map<String, boolean[][]>> shards = new ArrayList<>();
-        for (int s = 0; s * mutantsPerShard < count; s++) {
+        for (int s = 0; s * shardSize < count; s++) {
             shards.add(labelChanges(source, s, groups, calibration));
         }
         Map<String, boolean[][]> all = new LinkedHashMap<>();
@@ -217,17 +262,17 @@ final class MutationStages {
     }
 
     /**
-     * The label changes of one shard of a source's mutants (the shard-th hundred, {@value #MUTANTS_PER_SHARD} per
+     * The label changes of one shard of a source's mutants (the shard-th hundred, {@value #SHARD} per
      * shard), from the stage cache or computed and kept.
      */
     Map<String, boolean[][]> labelChanges(String source, int shard, MutationResults.Groups groups, LabeledImages calibration) throws IOException {
         int maxMutants = profile.mutants(experiment.dataset());
         Mutants mutants = mutants(source);
         int count = Math.min(maxMutants, mutants.size());
-        int from = shard * mutantsPerShard;
-        int to = Math.min(count, from + mutantsPerShard);
+        int from = shard * shardSize;
+        int to = Math.min(count, from + shardSize);
         if (from >= to) {
-            throw new IllegalArgumentException("shard: expected below " + (count + mutantsPerShard - 1) / mutantsPerShard + " for "
+            throw new IllegalArgumentException("shard: expected below " + (count + shardSize - 1) / shardSize + " for "
                     + count + " mutants of " + source + ", got " + shard);
         }
         Map<String, INDArray> inputs = new LinkedHashMap<>();
@@ -253,16 +298,20 @@ final class MutationStages {
 
     /** How many label-change shards a source has at the profile's number of mutants. */
     static int labelChangeShards(Profile profile, Dataset dataset) {
-        return (profile.mutants(dataset) + MUTANTS_PER_SHARD - 1) / MUTANTS_PER_SHARD;
+        return (profile.mutants(dataset) + SHARD - 1) / SHARD;
     }
 
     /** One stage for {@link MutationStageUnit}: an attack's adversarial group, an operator's mutants, or a shard of a source's label changes. */
     void compute(MutationStageUnit.Kind kind, String name, int shard) throws IOException {
         switch (kind) {
-            case ADVERSARIAL -> adversarial(name);
+            case ADVERSARIAL -> {
+                if (shard * shardSize < seeds.size()) {
+                    adversarial(name, shard);
+                }
+            }
             case MUTANTS -> mutants(ModelMutation.valueOf(name));
             case LABEL_CHANGES -> {
-                if (shard * mutantsPerShard < Math.min(profile.mutants(experiment.dataset()), mutants(name).size())) {
+                if (shard * shardSize < Math.min(profile.mutants(experiment.dataset()), mutants(name).size())) {
                     labelChanges(name, shard, groups(), calibration());
                 }
             }

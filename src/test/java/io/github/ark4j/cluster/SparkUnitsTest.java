@@ -44,7 +44,9 @@ class SparkUnitsTest {
         assertEquals("mutation-cifar10 full: label changes of the input mutants 401-500",
                 new MutationStageUnit(Profile.FULL, Dataset.CIFAR10, MutationStageUnit.Kind.LABEL_CHANGES, "input", 4).name());
         assertThrows(IllegalArgumentException.class, () -> new MutationStageUnit(Profile.FULL, Dataset.MNIST, MutationStageUnit.Kind.MUTANTS, "GF", 1));
-        // the full profile's 500 mutants per source in five shards of 100: 4 adversarial groups, 4 operators, 5 x 5 label changes
-        assertEquals(4 + 4 + 25, new io.github.ark4j.experiment.MutationDetection(Dataset.CIFAR10).units(Profile.FULL).size() - 1);
+        // the full profile's 1,000 seeds and 500 mutants per source in shards of 100: 4 attacks x 10, 4 operators, 5 x 5 label changes
+        assertEquals(40 + 4 + 25, new io.github.ark4j.experiment.MutationDetection(Dataset.CIFAR10).units(Profile.FULL).size() - 1);
+        assertEquals("mutation-mnist full: C&W adversarial inputs from seeds 901-1000",
+                new MutationStageUnit(Profile.FULL, Dataset.MNIST, MutationStageUnit.Kind.ADVERSARIAL, "C&W", 9).name());
     }
 }

@@ -105,4 +105,26 @@ class MutationDetectionStagesTest {
                     "three shards and one of all 50 mutants kept");
         }
     }
+
+    @Test
+    void adversarialInputsInShardsOfSeedsAreOneRunOverAllSeeds(@TempDir Path dir) throws IOException {
+        NetworkClassifier model = Profile.QUICK.lenet5();
+        LabeledImages test = Profile.QUICK.test(Dataset.MNIST);
+        MutationDetection experiment = new MutationDetection(Dataset.MNIST);
+        StageCache stages = new StageCache(dir);
+        // the quick profile's 100 seeds in shards of 30, 30, 30 and 10
+        MutationStages sharded = new MutationStages(experiment, stages, model, test, test, Profile.QUICK, 30);
+        MutationStages whole = new MutationStages(experiment, stages, model, test, test, Profile.QUICK, 100);
+        for (String group : java.util.List.of("FGSM", "JSMA")) {
+            LabeledImages a = sharded.adversarial(group);
+            LabeledImages b = whole.adversarial(group);
+            assertTrue(b.size() > 10, group + ": too few successes to compare, " + b.size());
+            assertEquals(b.features(), a.features(), group);
+            assertArrayEquals(b.labels(), a.labels(), group);
+            assertEquals(b.name(), a.name());
+        }
+        try (var files = java.nio.file.Files.list(dir)) {
+            assertEquals(4 + 1, files.filter(p -> p.getFileName().toString().startsWith("JSMA-adversarial-")).count(), "four shards and one of all seeds kept");
+        }
+    }
 }
