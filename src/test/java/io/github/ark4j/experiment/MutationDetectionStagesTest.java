@@ -74,20 +74,21 @@ class MutationDetectionStagesTest {
                 "the same mutant from the same seed");
     }
 
+    /** The quick MNIST detection's stages over the shipped LeNet-5, kept in {@code dir}, in shards of {@code shardSize}. */
+    private static MutationStages quickMnist(Path dir, int shardSize) throws IOException {
+        LabeledImages test = Profile.QUICK.test(Dataset.MNIST);
+        return new MutationStages(new MutationDetection(Dataset.MNIST), new StageCache(dir), Profile.QUICK.lenet5(), test, test, Profile.QUICK, shardSize);
+    }
+
     @Test
     void labelChangesInShardsOfMutantsAreTheChangesOfAllMutantsAtOnce(@TempDir Path dir) throws IOException {
-        NetworkClassifier model = Profile.QUICK.lenet5();
         LabeledImages test = Profile.QUICK.test(Dataset.MNIST);
-        MutationDetection experiment = new MutationDetection(Dataset.MNIST);
-        StageCache stages = new StageCache(dir);
         MutationResults.Groups groups = new MutationResults.Groups(
                 new LinkedHashMap<>(Map.of("normal", test.first(40), "FGSM", test.select(new int[]{50, 51, 52, 53}))), Map.of());
         LabeledImages calibration = test.select(new int[]{60, 61, 62});
         // the quick profile's 50 mutants in shards of 20, 20 and 10
-        Map<String, boolean[][]> sharded = new MutationStages(experiment, stages, model, test, test, Profile.QUICK, 20)
-                .labelChanges("NAI", groups, calibration);
-        Map<String, boolean[][]> whole = new MutationStages(experiment, stages, model, test, test, Profile.QUICK, 50)
-                .labelChanges("NAI", groups, calibration);
+        Map<String, boolean[][]> sharded = quickMnist(dir, 20).labelChanges("NAI", groups, calibration);
+        Map<String, boolean[][]> whole = quickMnist(dir, 50).labelChanges("NAI", groups, calibration);
         assertEquals(whole.keySet(), sharded.keySet());
         int changed = 0;
         for (String g : whole.keySet()) {
@@ -108,13 +109,9 @@ class MutationDetectionStagesTest {
 
     @Test
     void adversarialInputsInShardsOfSeedsAreOneRunOverAllSeeds(@TempDir Path dir) throws IOException {
-        NetworkClassifier model = Profile.QUICK.lenet5();
-        LabeledImages test = Profile.QUICK.test(Dataset.MNIST);
-        MutationDetection experiment = new MutationDetection(Dataset.MNIST);
-        StageCache stages = new StageCache(dir);
         // the quick profile's 100 seeds in shards of 30, 30, 30 and 10
-        MutationStages sharded = new MutationStages(experiment, stages, model, test, test, Profile.QUICK, 30);
-        MutationStages whole = new MutationStages(experiment, stages, model, test, test, Profile.QUICK, 100);
+        MutationStages sharded = quickMnist(dir, 30);
+        MutationStages whole = quickMnist(dir, 100);
         for (String group : java.util.List.of("FGSM", "JSMA")) {
             LabeledImages a = sharded.adversarial(group);
             LabeledImages b = whole.adversarial(group);
