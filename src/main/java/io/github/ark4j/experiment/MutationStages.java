@@ -61,6 +61,8 @@ final class MutationStages {
     private final LabeledImages wrong;
     private final LabeledImages seeds;
     private final int shardSize;
+    /** The black-box attack once its substitute is trained: one training for all shards of the seeds. */
+    private Attack blackBox;
 
     MutationStages(MutationDetection experiment, StageCache stages, NetworkClassifier model, LabeledImages test, LabeledImages train,
                    Profile profile) {
@@ -109,7 +111,10 @@ final class MutationStages {
         return s;
     }
 
-    /** The attack of an adversarial group; the black-box substitute is trained by the call (its stage key does not need it). */
+    /**
+     * The attack of an adversarial group; the black-box substitute is trained by the first call that needs it (its stage
+     * key does not).
+     */
     private Attack attack(String group) {
         boolean quick = profile == Profile.QUICK;
         return switch (group) {
@@ -119,7 +124,12 @@ final class MutationStages {
             // full: the paper's fixed c = 0.6 with 1,000 Adam steps; quick: 150 steps, with a short search over c from 0.6 to
             // make up for them
             case "C&W" -> CarliniWagnerL2.builder().initialConstant(0.6).binarySteps(quick ? 4 : 1).iterations(quick ? 150 : 1000).build();
-            case BLACK_BOX -> BlackBoxSubstitute.builder().build().train(model, attackerData().features());
+            case BLACK_BOX -> {
+                if (blackBox == null) {
+                    blackBox = BlackBoxSubstitute.builder().build().train(model, attackerData().features());
+                }
+                yield blackBox;
+            }
             default -> throw new IllegalArgumentException("group: expected one of " + attackGroups(experiment.dataset()) + ", got " + group);
         };
     }
@@ -241,6 +251,9 @@ final class MutationStages {
     Map<String, boolean[][]> labelChanges(String source, MutationResults.Groups groups, LabeledImages calibration) throws IOException {
         Mutants mutants = mutants(source);
         int count = Math.min(profile.mutants(experiment.dataset()), mutants.size());
+        if (count == 0) {
+            return mutants.labelChanges(labelled(groups, calibration), 0, 0);
+        }
         List<Map<String, boolean[][]>> shards = new ArrayList<>();
         for (int s = 0; s * shardSize < count; s++) {
             shards.add(labelChanges(source, s, groups, calibration));
@@ -275,6 +288,17 @@ final class MutationStages {
             throw new IllegalArgumentException("shard: expected below " + (count + shardSize - 1) / shardSize + " for "
                     + count + " mutants of " + source + ", got " + shard);
         }
+        Map<String, INDArray> inputs = labelled(groups, calibration);
+        StringBuilder inputsKey = new StringBuilder();
+        inputs.forEach((name, x) -> inputsKey.append(name).append('=').append(Sha256.of(x)).append(';'));
+        String sourceKey = mutants instanceof MutantSet ms ? modelKey + "|" + ms.operator() + "|" + ms.rate() + "|" + Arrays.toString(ms.seeds())
+                : modelKey + "|input|" + MutationDetection.INPUT_RATE;
+        return stages.getOrCompute(source + "-label-changes", sourceKey + "|" + maxMutants + "|" + inputsKey + "|mutants " + from + "-" + to,
+                MutationStageCodecs.LABEL_CHANGES, () -> mutants.labelChanges(inputs, from, to));
+    }
+
+    /** The inputs the mutants label: every group that has any, and the calibration inputs. */
+    private static Map<String, INDArray> labelled(MutationResults.Groups groups, LabeledImages calibration) {
         Map<String, INDArray> inputs = new LinkedHashMap<>();
         groups.samples().forEach((name, g) -> {
             if (g.size() > 0) {
@@ -282,12 +306,7 @@ final class MutationStages {
             }
         });
         inputs.put(CALIBRATION, calibration.features());
-        StringBuilder inputsKey = new StringBuilder();
-        inputs.forEach((name, x) -> inputsKey.append(name).append('=').append(Sha256.of(x)).append(';'));
-        String sourceKey = mutants instanceof MutantSet ms ? modelKey + "|" + ms.operator() + "|" + ms.rate() + "|" + Arrays.toString(ms.seeds())
-                : modelKey + "|input|" + MutationDetection.INPUT_RATE;
-        return stages.getOrCompute(source + "-label-changes", sourceKey + "|" + maxMutants + "|" + inputsKey + "|mutants " + from + "-" + to,
-                MutationStageCodecs.LABEL_CHANGES, () -> mutants.labelChanges(inputs, from, to));
+        return inputs;
     }
 
     /** The mutants of a source: an operator's accepted mutants, or the input mutants. */
