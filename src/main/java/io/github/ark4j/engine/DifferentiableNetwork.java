@@ -29,6 +29,11 @@ public final class DifferentiableNetwork {
     private final MultiLayerNetwork twin;
     private final int classes;
     private final DataType dataType;
+    /**
+     * The arrays the last {@link #forward} allocated for its activations, released by the next one: left to the
+     * garbage collector, a gradient's off-heap activations outlive it by thousands of calls and hold hundreds of MB.
+     */
+    private List<INDArray> ownActivations = List.of();
 
     DifferentiableNetwork(MultiLayerNetwork trained, Engine engine) {
         MultiLayerConfiguration base = trained.getLayerWiseConfigurations();
@@ -68,11 +73,15 @@ public final class DifferentiableNetwork {
 
     /**
      * A forward pass that keeps every layer's activations for the {@link #backward} passes that follow; returns the
-     * logits, valid until the next forward pass.
+     * logits, valid until the next forward pass (which releases them).
      */
     public INDArray forward(INDArray x) {
-        twin.setInput(x.castTo(dataType));
+        ownActivations.forEach(INDArray::close); // a no-op on views, such as the convolutions' reused output buffers
+        INDArray input = x.castTo(dataType);
+        twin.setInput(input);
         List<INDArray> acts = twin.feedForward(false, false);
+        // the first is the input; a layer's output may be the input's own buffer reshaped, which is the caller's
+        ownActivations = acts.subList(1, acts.size()).stream().filter(a -> a.data() != input.data() && a.data() != x.data()).toList();
         return acts.get(acts.size() - 1);
     }
 
@@ -82,8 +91,12 @@ public final class DifferentiableNetwork {
      * not have been changed in place since.
      */
     public INDArray backward(INDArray eps) {
-        return FastConvolution.backwardAfterForward(twin,
-                () -> twin.backpropGradient(eps.castTo(dataType).dup(), LayerWorkspaceMgr.noWorkspaces()).getSecond().dup());
+        INDArray top = eps.castTo(dataType).dup();
+        INDArray g = FastConvolution.backwardAfterForward(twin,
+                () -> twin.backpropGradient(top, LayerWorkspaceMgr.noWorkspaces()).getSecond());
+        top.close();
+        // DL4J detaches the input gradient from its workspaces: a new array, unless a layer handed back a view
+        return g.isView() || g.isAttached() ? g.dup() : g;
     }
 
     /** The logits twin, for the engine's own tests. */

@@ -80,6 +80,9 @@ public interface Classifier {
                     jac = Nd4j.create(g.dataType(), shape);
                 }
                 jac.get(NDArrayIndex.all(), NDArrayIndex.point(c)).assign(g);
+                // released now rather than by the garbage collector, which would let K per batch pile up off-heap
+                w.close();
+                g.close();
             }
             return jac;
         }
@@ -107,7 +110,7 @@ public interface Classifier {
     }
 
     /**
-     * ∂/∂x of Σ_b Σ_k w[b,k]·Z_k(x_b): row b is the gradient of sample b's weighted logits alone (one backward pass).
+     * ∂/∂x of Σ_b Σ_k w[b,k]·Z_k(x_b), a new array: row b is the gradient of sample b's weighted logits alone (one backward pass).
      * With w one-hot at class j this is ∂Z_j/∂x.
      */
     INDArray logitGradient(INDArray x, INDArray w);

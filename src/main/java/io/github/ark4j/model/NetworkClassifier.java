@@ -111,8 +111,11 @@ public final class NetworkClassifier implements Classifier {
         int[] cls = new int[b];
         for (int k = 0; k < classes; k++) {
             java.util.Arrays.fill(cls, k);
-            jac.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(k))
-                    .assign(engine.backward(probabilityRowWeights(p, cls, temperature)));
+            INDArray w = probabilityRowWeights(p, cls, temperature);
+            INDArray g = engine.backward(w);
+            jac.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(k)).assign(g);
+            w.close();
+            g.close();
         }
         return jac;
     }
