@@ -110,8 +110,8 @@ public interface Classifier {
     }
 
     /**
-     * ∂/∂x of Σ_b Σ_k w[b,k]·Z_k(x_b), a new array: row b is the gradient of sample b's weighted logits alone (one backward pass).
-     * With w one-hot at class j this is ∂Z_j/∂x.
+     * ∂/∂x of Σ_b Σ_k w[b,k]·Z_k(x_b), a new array: row b is the gradient of sample b's weighted logits alone (one
+     * backward pass). With w one-hot at class j this is ∂Z_j/∂x.
      */
     INDArray logitGradient(INDArray x, INDArray w);
 
