@@ -99,9 +99,10 @@ final class BenchCommand implements Callable<Integer> {
             + "--spark local[1]. See docs/cluster.md.")
     String spark;
 
-    @Option(names = "--layers", description = "Instead of the engine's four operations: where a training step's time goes, by kind of work "
-            + "(convolution forward and backward, pooling, dense, ReLU, loss, updater, the rest: milliseconds per step, FLOPs and the "
-            + "rate each reaches against this machine's sgemm), for each --model, sampled for --seconds. See docs/performance.md.")
+    @Option(names = "--layers", description = "Instead of the engine's four operations: where a training step's and a loss input gradient's "
+            + "time goes, by kind of work (convolution forward and backward, pooling, dense, ReLU, loss, updater, the rest: milliseconds per "
+            + "call, FLOPs and the rate each reaches against this machine's sgemm), for each --model, each sampled for --seconds. See "
+            + "docs/performance.md.")
     boolean layers;
 
     @Option(names = "--spark-profile", defaultValue = "quick", description = "For --spark: the profile whose data the unit trains on (default: ${DEFAULT-VALUE}).")
@@ -131,8 +132,10 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (layers) {
             for (String m : models.stream().filter(v -> !v.isBlank()).toList()) {
-                System.out.println(LayerProfile.run(Architecture.fromCliName(m), batchSize, seconds).markdown());
-                System.out.flush();
+                for (LayerProfile.Operation op : LayerProfile.Operation.values()) {
+                    System.out.println(LayerProfile.run(Architecture.fromCliName(m), batchSize, seconds, op).markdown());
+                    System.out.flush();
+                }
             }
             return 0;
         }

@@ -2,6 +2,7 @@ package io.github.ark4j.eval;
 
 import io.github.ark4j.engine.Engine;
 import io.github.ark4j.model.Architecture;
+import io.github.ark4j.model.NetworkClassifier;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
@@ -22,19 +23,21 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Where a training step's time goes, by kind of work: the kit's training step ({@link Engine#fit}) runs on random
- * images for a while under Java Flight Recorder's sampling (every 10 ms, in Java and in native code), and each sample
- * of the training thread is attributed by its stack to the work it was in: a convolution's forward pass, its backward
+ * Where a training step's or an input gradient's time goes, by kind of work: the kit's training step ({@link Engine#fit})
+ * or a loss input gradient ({@link Operation#INPUT_GRADIENT}) runs on random images for a while under Java Flight
+ * Recorder's sampling (every 10 ms, in Java and in native code), and each sample of the calling thread is attributed by
+ * its stack to the work it was in: a convolution's forward pass, its backward
  * pass, the forward pre-activations DL4J's convolution layer computes again at the start of its backward pass (where
  * the engine does not spare it that), a pooling layer, a dense layer, the output layer and its loss, the ReLUs,
  * dropout, the updater, or the rest (DL4J's bookkeeping, the gradient's flattening, Java). Times are the step's time
  * split by the shares of samples; the arithmetic of convolutions and dense layers (multiply-adds counted as two FLOPs;
- * a backward pass computes the input and the weight gradient, twice the forward's) gives the rate each reaches,
+ * a training step's backward pass computes the input and the weight gradient, twice the forward's; an input gradient's
+ * the input gradient only) gives the rate each reaches,
  * against this machine's float32 matrix-product rate (OpenBLAS {@code sgemm} on all cores) as the roofline. The
  * oneDNN worker threads are not sampled: the training thread waits in native code while they run, and counts for them.
  */
 public final class LayerProfile {
-    /** The kinds of work a training step is split into. */
+    /** The kinds of work a call is split into. */
     public enum Work {
         CONVOLUTION_FORWARD("convolution forward"), CONVOLUTION_RECOMPUTED("convolution forward, recomputed in the backward pass"),
         CONVOLUTION_BACKWARD("convolution backward"),
@@ -50,8 +53,29 @@ public final class LayerProfile {
         }
     }
 
-    /** The profile of one network at one batch size: samples per kind of work, the step's time and the FLOPs per step. */
-    public record Result(String model, int batch, double stepMs, Map<Work, Integer> samples, Map<Work, Double> mflop, double gemmGflops) {
+    /** What is profiled. */
+    public enum Operation {
+        /** The kit's training step ({@code Engine.fit}). */
+        TRAINING_STEP("training step", "org.deeplearning4j.nn.multilayer.MultiLayerNetwork.fit"),
+        /**
+         * One loss input gradient, as the attacks ask for it ({@code NetworkClassifier.lossGradient}): a forward pass of the
+         * gradient view and one backward pass that computes ∂X only.
+         */
+        INPUT_GRADIENT("loss input gradient", "io.github.ark4j.model.NetworkClassifier.");
+
+        final String label;
+        /** A frame every sample of this operation has on its stack. */
+        private final String frame;
+
+        Operation(String label, String frame) {
+            this.label = label;
+            this.frame = frame;
+        }
+    }
+
+    /** The profile of one network at one batch size: samples per kind of work, the call's time and the FLOPs per call. */
+    public record Result(String model, Operation operation, int batch, double stepMs, Map<Work, Integer> samples, Map<Work, Double> mflop,
+                         double gemmGflops) {
         public int totalSamples() {
             return samples.values().stream().mapToInt(Integer::intValue).sum();
         }
@@ -63,9 +87,9 @@ public final class LayerProfile {
 
         public String markdown() {
             StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
-                    "%s, batch %d: training step %.1f ms (%.0f samples/s), %d stack samples; this machine's sgemm %.0f GFLOP/s%n%n",
-                    model, batch, stepMs, batch / stepMs * 1e3, totalSamples(), gemmGflops));
-            sb.append("| work | ms per step | share | MFLOP per step | GFLOP/s | of sgemm's rate |\n|---|---|---|---|---|---|\n");
+                    "%s, batch %d: %s %.1f ms (%.0f samples/s), %d stack samples; this machine's sgemm %.0f GFLOP/s%n%n",
+                    model, batch, operation.label, stepMs, batch / stepMs * 1e3, totalSamples(), gemmGflops));
+            sb.append("| work | ms per call | share | MFLOP per call | GFLOP/s | of sgemm's rate |\n|---|---|---|---|---|---|\n");
             double flop = 0;
             for (Work w : Work.values()) {
                 double f = mflop.getOrDefault(w, 0.0);
@@ -76,7 +100,7 @@ public final class LayerProfile {
                         f == 0 || ms == 0 ? "–" : String.format(Locale.ROOT, "%.0f", f / ms),
                         f == 0 || ms == 0 ? "–" : String.format(Locale.ROOT, "%.0f%%", 100 * f / ms / gemmGflops)));
             }
-            sb.append(String.format(Locale.ROOT, "| whole step | %.2f | 100%% | %.0f | %.0f | %.0f%% |%n", stepMs, flop, flop / stepMs,
+            sb.append(String.format(Locale.ROOT, "| whole %s | %.2f | 100%% | %.0f | %.0f | %.0f%% |%n", operation.label, stepMs, flop, flop / stepMs,
                     100 * flop / stepMs / gemmGflops));
             return sb.toString();
         }
@@ -86,19 +110,22 @@ public final class LayerProfile {
     }
 
     /**
-     * Profiles a freshly initialised network of {@code architecture} (as {@link EngineBenchmark} builds it) training on
-     * random images and labels: a warm-up second, then {@code seconds} of steps under sampling.
+     * Profiles {@code operation} on a freshly initialised network of {@code architecture} (as {@link EngineBenchmark}
+     * builds it) with random images and labels: a warm-up second, then {@code seconds} of calls under sampling.
      */
-    public static Result run(Architecture architecture, int batch, double seconds) throws IOException {
+    public static Result run(Architecture architecture, int batch, double seconds, Operation operation) throws IOException {
         EngineBenchmark.Workload w = EngineBenchmark.Workload.of(architecture, batch);
         MultiLayerNetwork net = w.net();
         INDArray x = w.x();
         org.nd4j.linalg.dataset.DataSet batchData = w.dataSet();
+        NetworkClassifier classifier = new NetworkClassifier(net, architecture);
+        Runnable call = operation == Operation.TRAINING_STEP ? () -> Engine.defaults().fit(net, batchData)
+                : () -> classifier.lossGradient(x, w.labels(), 1).close();
         long warm = System.nanoTime();
         do {
-            Engine.defaults().fit(net, batchData);
+            call.run();
         } while (System.nanoTime() - warm < 1e9);
-        Map<Work, Double> mflop = flops(net, x);
+        Map<Work, Double> mflop = flops(net, x, operation);
         Path file = Files.createTempFile("ark4j-layer-profile", ".jfr");
         int steps = 0;
         long t0;
@@ -109,7 +136,7 @@ public final class LayerProfile {
             recording.start();
             t0 = System.nanoTime();
             do {
-                Engine.defaults().fit(net, batchData);
+                call.run();
                 steps++;
             } while (System.nanoTime() - t0 < seconds * 1e9);
             t1 = System.nanoTime();
@@ -124,14 +151,14 @@ public final class LayerProfile {
                     continue;
                 }
                 List<String> frames = e.getStackTrace().getFrames().stream().map(LayerProfile::frame).toList();
-                if (frames.stream().anyMatch(f -> f.contains("MultiLayerNetwork.fit"))) {
+                if (frames.stream().anyMatch(f -> f.startsWith(operation.frame))) {
                     samples.merge(classify(frames), 1, Integer::sum);
                 }
             }
         } finally {
             Files.deleteIfExists(file);
         }
-        return new Result(architecture.cliName(), batch, (t1 - t0) / 1e6 / steps, samples, mflop, gemmGflops(2048, 3));
+        return new Result(architecture.cliName(), operation, batch, (t1 - t0) / 1e6 / steps, samples, mflop, gemmGflops(2048, 3));
     }
 
     private static String frame(RecordedFrame f) {
@@ -142,7 +169,8 @@ public final class LayerProfile {
      * The work a sample was in, from its stack ("class.method", innermost first): the layer it is in decides (a frame
      * of a convolution layer or of ark4j's convolution helper, of a pooling layer, of the output layer or its loss, or
      * of another DL4J layer: dense), inside it the ReLUs and dropout count apart, and a layer's backward pass is one
-     * below a {@code backpropGradient} frame; outside the layers, the updater or the rest.
+     * below a {@code backpropGradient} frame; outside the layers, the updater or the rest. The convolution helper's
+     * frames that wrap a whole step or backward pass ({@code trainingStep}, {@code backwardAfterForward}) say nothing.
      */
     static Work classify(List<String> frames) {
         boolean backward = frames.stream().anyMatch(f -> f.endsWith(".backpropGradient") || f.endsWith(".calcBackpropGradients"));
@@ -153,7 +181,7 @@ public final class LayerProfile {
             return Work.DROPOUT;
         }
         if (frames.stream().anyMatch(f -> f.startsWith("org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.")
-                || f.startsWith("io.github.ark4j.engine.FastConvolution.") && !f.endsWith(".trainingStep"))) {
+                || f.startsWith("io.github.ark4j.engine.FastConvolution.") && !f.endsWith(".trainingStep") && !f.endsWith(".backwardAfterForward"))) {
             if (!backward) {
                 return Work.CONVOLUTION_FORWARD;
             }
@@ -170,7 +198,7 @@ public final class LayerProfile {
             return Work.OUTPUT;
         }
         if (frames.stream().anyMatch(f -> f.startsWith("org.deeplearning4j.nn.layers.BaseLayer.")
-                || f.startsWith("org.deeplearning4j.nn.layers.feedforward.dense."))) {
+                || f.startsWith("org.deeplearning4j.nn.layers.feedforward.dense.") || f.startsWith("io.github.ark4j.engine.InputGradientDenseLayer."))) {
             return backward ? Work.DENSE_BACKWARD : Work.DENSE_FORWARD;
         }
         if (frames.stream().anyMatch(f -> f.startsWith("org.deeplearning4j.nn.updater.") || f.startsWith("org.nd4j.linalg.learning."))) {
@@ -180,10 +208,12 @@ public final class LayerProfile {
     }
 
     /**
-     * FLOPs per step of the convolutions' and dense layers' passes (the output layer's under {@link Work#OUTPUT}): the
-     * arithmetic a step needs, so none for a recomputation of the forward pass.
+     * FLOPs per call of the convolutions' and dense layers' passes: the arithmetic the operation needs, so none for a
+     * recomputation of the forward pass. A training step's backward pass computes ∂W and ∂X (twice the forward FLOPs;
+     * the output layer's three passes under {@link Work#OUTPUT}); an input gradient's computes ∂X only (once the forward
+     * FLOPs), its last layer being the gradient view's dense logits layer.
      */
-    static Map<Work, Double> flops(MultiLayerNetwork net, INDArray x) {
+    static Map<Work, Double> flops(MultiLayerNetwork net, INDArray x, Operation operation) {
         Map<Work, Double> out = new EnumMap<>(Work.class);
         List<INDArray> activations = net.feedForward(x, false);
         Layer[] layers = net.getLayers();
@@ -193,11 +223,12 @@ public final class LayerProfile {
                 continue;
             }
             boolean conv = layers[l].getParam("W").rank() == 4;
-            if (l == layers.length - 1) {
+            boolean training = operation == Operation.TRAINING_STEP;
+            if (training && l == layers.length - 1) {
                 out.merge(Work.OUTPUT, 3 * f, Double::sum);
             } else {
                 out.merge(conv ? Work.CONVOLUTION_FORWARD : Work.DENSE_FORWARD, f, Double::sum);
-                out.merge(conv ? Work.CONVOLUTION_BACKWARD : Work.DENSE_BACKWARD, 2 * f, Double::sum);
+                out.merge(conv ? Work.CONVOLUTION_BACKWARD : Work.DENSE_BACKWARD, training ? 2 * f : f, Double::sum);
             }
         }
         return out;
