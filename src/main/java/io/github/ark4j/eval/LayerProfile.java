@@ -118,9 +118,13 @@ public final class LayerProfile {
         MultiLayerNetwork net = w.net();
         INDArray x = w.x();
         org.nd4j.linalg.dataset.DataSet batchData = w.dataSet();
-        NetworkClassifier classifier = new NetworkClassifier(net, architecture);
-        Runnable call = operation == Operation.TRAINING_STEP ? () -> Engine.defaults().fit(net, batchData)
-                : () -> classifier.lossGradient(x, w.labels(), 1).close();
+        Runnable call = switch (operation) {
+            case TRAINING_STEP -> () -> Engine.defaults().fit(net, batchData);
+            case INPUT_GRADIENT -> {
+                NetworkClassifier classifier = new NetworkClassifier(net, architecture);
+                yield () -> classifier.lossGradient(x, w.labels(), 1).close();
+            }
+        };
         long warm = System.nanoTime();
         do {
             call.run();

@@ -251,12 +251,15 @@ final class MutationStages {
     Map<String, boolean[][]> labelChanges(String source, MutationResults.Groups groups, LabeledImages calibration) throws IOException {
         Mutants mutants = mutants(source);
         int count = Math.min(profile.mutants(experiment.dataset()), mutants.size());
+        Map<String, INDArray> inputs = labelled(groups, calibration);
         if (count == 0) {
-            return mutants.labelChanges(labelled(groups, calibration), 0, 0);
+            return mutants.labelChanges(inputs, 0, 0);
         }
+        // the mutants, the inputs and their hashes once for all shards
+        String key = labelChangesKey(mutants, inputs);
         List<Map<String, boolean[][]>> shards = new ArrayList<>();
         for (int s = 0; s * shardSize < count; s++) {
-            shards.add(labelChanges(source, s, groups, calibration));
+            shards.add(labelChanges(source, s, mutants, inputs, key));
         }
         Map<String, boolean[][]> all = new LinkedHashMap<>();
         shards.get(0).forEach((group, first) -> {
@@ -279,22 +282,31 @@ final class MutationStages {
      * shard), from the stage cache or computed and kept.
      */
     Map<String, boolean[][]> labelChanges(String source, int shard, MutationResults.Groups groups, LabeledImages calibration) throws IOException {
-        int maxMutants = profile.mutants(experiment.dataset());
         Mutants mutants = mutants(source);
-        int count = Math.min(maxMutants, mutants.size());
+        Map<String, INDArray> inputs = labelled(groups, calibration);
+        return labelChanges(source, shard, mutants, inputs, labelChangesKey(mutants, inputs));
+    }
+
+    private Map<String, boolean[][]> labelChanges(String source, int shard, Mutants mutants, Map<String, INDArray> inputs, String key)
+            throws IOException {
+        int count = Math.min(profile.mutants(experiment.dataset()), mutants.size());
         int from = shard * shardSize;
         int to = Math.min(count, from + shardSize);
         if (from >= to) {
             throw new IllegalArgumentException("shard: expected below " + (count + shardSize - 1) / shardSize + " for "
                     + count + " mutants of " + source + ", got " + shard);
         }
-        Map<String, INDArray> inputs = labelled(groups, calibration);
+        return stages.getOrCompute(source + "-label-changes", key + "|mutants " + from + "-" + to,
+                MutationStageCodecs.LABEL_CHANGES, () -> mutants.labelChanges(inputs, from, to));
+    }
+
+    /** The stage key of a source's label changes on these inputs without the shard's range: model, mutants, the inputs' hashes. */
+    private String labelChangesKey(Mutants mutants, Map<String, INDArray> inputs) {
         StringBuilder inputsKey = new StringBuilder();
         inputs.forEach((name, x) -> inputsKey.append(name).append('=').append(Sha256.of(x)).append(';'));
         String sourceKey = mutants instanceof MutantSet ms ? modelKey + "|" + ms.operator() + "|" + ms.rate() + "|" + Arrays.toString(ms.seeds())
                 : modelKey + "|input|" + MutationDetection.INPUT_RATE;
-        return stages.getOrCompute(source + "-label-changes", sourceKey + "|" + maxMutants + "|" + inputsKey + "|mutants " + from + "-" + to,
-                MutationStageCodecs.LABEL_CHANGES, () -> mutants.labelChanges(inputs, from, to));
+        return sourceKey + "|" + profile.mutants(experiment.dataset()) + "|" + inputsKey;
     }
 
     /** The inputs the mutants label: every group that has any, and the calibration inputs. */
