@@ -28,7 +28,7 @@ public final class Engine {
 
     /** How convolution layers are computed. */
     public enum Convolution {
-        /** libnd4j's conv2d ops, which the {@code onednn} build of ND4J runs on oneDNN. */
+        /** oneDNN's convolution primitives, kept per layer and shape (the {@code onednn} build of ND4J ships oneDNN). */
         ONEDNN,
         /** im2col into a reused buffer + one BLAS GEMM per layer and direction (any build). */
         GEMM,

@@ -21,7 +21,6 @@ import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.convolution.Convolution;
@@ -41,9 +40,9 @@ import java.util.Map;
  * same op into a contiguous buffer), and most of the rest in GEMMs and in allocating and first touching fresh
  * off-heap buffers. Two strategies, chosen by the ND4J build in use:
  * <ul>
- * <li><b>oneDNN</b> (the {@code linux-x86_64-onednn-avx2} build, the project's default on Linux x86-64): libnd4j's
- * {@code conv2d}/{@code conv2d_bp} ops, which that build runs on oneDNN, the library PyTorch's CPU convolutions use
- * (12x faster than the same op on the plain build for the 32→32 layer).</li>
+ * <li><b>oneDNN</b> (the {@code linux-x86_64-onednn-avx2} build, the project's default on Linux x86-64): oneDNN's
+ * convolution primitives, the library PyTorch's CPU convolutions use, called directly and kept per layer and shape
+ * ({@link OneDnnConvolution}); float32 only (other types take DL4J's built-in path).</li>
  * <li><b>GEMM</b> (any other build): im2col into a contiguous reusable buffer, permuted once to [C·kH·kW, B·OH·OW],
  * then one BLAS GEMM per layer and direction for the whole batch:
  * <pre>forward   Z = W · col(X) + bias
@@ -65,9 +64,8 @@ final class FastConvolution implements ConvolutionHelper {
     private final Engine.Convolution strategy;
     /**
      * Backward passes compute ∂X only, not ∂W and ∂bias: for networks that are never trained, whose backward passes
-     * serve input gradients and Jacobians (attacks). On the oneDNN build ∂X is then one transposed convolution
-     * ({@code deconv2d} with the conv weights as [iC, oC, kH, kW]), 2.7x faster than {@code conv2d_bp} for the 32→32
-     * layer at batch 128; on the GEMM path the ∂W GEMM is skipped.
+     * serve input gradients and Jacobians (attacks). On the oneDNN build only the backward-data primitive runs; on the
+     * GEMM path the ∂W GEMM is skipped.
      */
     private final boolean inputGradientOnly;
     private INDArray lastInput;
@@ -101,8 +99,15 @@ final class FastConvolution implements ConvolutionHelper {
     /** How many backward passes took their pre-activations from their step's forward pass (for the tests). */
     private long stepReuses;
 
-    private FastConvolution(Engine.Convolution strategy, boolean inputGradientOnly, boolean derivativeFromOutput) {
+    /** The layer's oneDNN primitives (the ONEDNN strategy). */
+    private final OneDnnConvolution oneDnn;
+    /** Whether the layer is its network's first, whose input gradient a training step does not read. */
+    private final boolean firstLayer;
+
+    private FastConvolution(Engine.Convolution strategy, boolean inputGradientOnly, boolean derivativeFromOutput, boolean firstLayer) {
         this.strategy = strategy;
+        this.oneDnn = strategy == Engine.Convolution.ONEDNN ? new OneDnnConvolution() : null;
+        this.firstLayer = firstLayer;
         this.inputGradientOnly = inputGradientOnly;
         this.derivativeFromOutput = derivativeFromOutput;
     }
@@ -118,7 +123,7 @@ final class FastConvolution implements ConvolutionHelper {
             if (l instanceof ConvolutionLayer c && l.getClass() == ConvolutionLayer.class) {
                 org.deeplearning4j.nn.conf.layers.ConvolutionLayer conf = (org.deeplearning4j.nn.conf.layers.ConvolutionLayer) c.conf().getLayer();
                 IActivation afn = conf.getActivationFn();
-                setHelper(c, new FastConvolution(strategy, inputGradientOnly, derivativeFromOutput(afn)));
+                setHelper(c, new FastConvolution(strategy, inputGradientOnly, derivativeFromOutput(afn), l.getIndex() == 0));
                 if (inputGradientOnly && new ActivationReLU().equals(afn)) {
                     conf.setActivationFn(new FastBackwardRelu()); // same forward pass, faster backward pass
                 }
@@ -274,15 +279,16 @@ final class FastConvolution implements ConvolutionHelper {
         }
     }
 
-    private static boolean supported(int[] dilation, CNN2DFormat format, ConvolutionMode mode) {
-        return format == CNN2DFormat.NCHW && dilation[0] == 1 && dilation[1] == 1 && mode != ConvolutionMode.Same;
+    private boolean supported(INDArray input, INDArray weights, int[] dilation, CNN2DFormat format, ConvolutionMode mode) {
+        return format == CNN2DFormat.NCHW && dilation[0] == 1 && dilation[1] == 1 && mode != ConvolutionMode.Same
+                && (strategy != Engine.Convolution.ONEDNN || OneDnnConvolution.supports(input, weights));
     }
 
     @Override
     public INDArray preOutput(INDArray input, INDArray weights, INDArray bias, int[] kernel, int[] strides, int[] pad,
                               AlgoMode algoMode, FwdAlgo fwdAlgo, ConvolutionMode convolutionMode, int[] dilation,
                               CNN2DFormat format, LayerWorkspaceMgr workspaceMgr) {
-        if (!supported(dilation, format, convolutionMode)) {
+        if (!supported(input, weights, dilation, format, convolutionMode)) {
             return null;
         }
         if (inBackwardAfterForward && input == forwardInput && weights == forwardWeights && bias == forwardBias) {
@@ -306,7 +312,7 @@ final class FastConvolution implements ConvolutionHelper {
                 (input.size(3) + 2L * pad[1] - kernel[1]) / strides[1] + 1};
         INDArray out = forwardReusable() && !inBackwardAfterForward ? ownOutput(input.dataType(), outShape)
                 : workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), outShape, 'c');
-        INDArray z = strategy == Engine.Convolution.ONEDNN ? oneDnnForward(input, weights, bias, kernel, strides, pad, out)
+        INDArray z = strategy == Engine.Convolution.ONEDNN ? oneDnnForward(input, weights, bias, strides, pad, out)
                 : gemmForward(input, weights, bias, kernel, strides, pad, out);
         // an output in a workspace is kept only by a copy (its memory is reused after the pass): recompute those
         if (forwardReusable() && !inBackwardAfterForward) {
@@ -413,11 +419,11 @@ final class FastConvolution implements ConvolutionHelper {
                                                      BwdFilterAlgo bwdFilterAlgo, BwdDataAlgo bwdDataAlgo,
                                                      ConvolutionMode convolutionMode, int[] dilation, CNN2DFormat format,
                                                      LayerWorkspaceMgr workspaceMgr) {
-        if (!supported(dilation, format, convolutionMode)) {
+        if (!supported(input, weights, dilation, format, convolutionMode)) {
             return null;
         }
         if (strategy == Engine.Convolution.ONEDNN) {
-            return oneDnnBackward(input, weights, bias, delta, kernel, strides, pad, biasGradView, weightGradView, workspaceMgr);
+            return oneDnnBackward(input, weights, bias, delta, strides, pad, biasGradView, weightGradView, workspaceMgr);
         }
         long b = input.size(0);
         int outC = (int) weights.size(0);
@@ -454,11 +460,6 @@ final class FastConvolution implements ConvolutionHelper {
         return new Pair<>(g, epsNext);
     }
 
-    /** libnd4j conv2d integer arguments: kernel, stride, padding, dilation 1, valid mode, NCHW, weights [oC,iC,kH,kW]. */
-    private static int[] convArgs(int[] kernel, int[] strides, int[] pad) {
-        return new int[]{kernel[0], kernel[1], strides[0], strides[1], pad[0], pad[1], 1, 1, 0, 0, 1};
-    }
-
     /**
      * The array itself when its elements lie one after the other in c order — views at an offset included, such as the
      * layers' parameter views and their own output buffers ({@link #ownOutput}) — else a c-order copy. Copying every
@@ -468,43 +469,38 @@ final class FastConvolution implements ConvolutionHelper {
         return a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a) ? a : a.dup('c');
     }
 
-    private INDArray oneDnnForward(INDArray input, INDArray weights, INDArray bias, int[] kernel, int[] strides, int[] pad,
-                                   INDArray z) {
-        INDArray[] in = bias == null ? new INDArray[]{contiguous(input), contiguous(weights)}
-                : new INDArray[]{contiguous(input), contiguous(weights), bias.reshape(bias.length())};
-        Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(in).addOutputs(z).addIntegerArguments(convArgs(kernel, strides, pad)).build());
+    private INDArray oneDnnForward(INDArray input, INDArray weights, INDArray bias, int[] strides, int[] pad, INDArray z) {
+        oneDnn.forward(contiguous(input), contiguous(weights), bias == null ? null : contiguous(bias), strides, pad, z);
         return z;
     }
 
-    private Pair<Gradient, INDArray> oneDnnBackward(INDArray input, INDArray weights, INDArray bias, INDArray delta, int[] kernel,
+    private Pair<Gradient, INDArray> oneDnnBackward(INDArray input, INDArray weights, INDArray bias, INDArray delta,
                                                     int[] strides, int[] pad, INDArray biasGradView, INDArray weightGradView,
                                                     LayerWorkspaceMgr workspaceMgr) {
         INDArray epsNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(), 'c');
-        if (inputGradientOnly) {
-            // ∂X = the transposed convolution of δ with the same weights; deconv2d's weight format 1 is [iC, oC, kH, kW]
-            // with iC its input channels (= our output channels), i.e. our weights as they are
-            int[] args = convArgs(kernel, strides, pad);
-            Nd4j.exec(DynamicCustomOp.builder("deconv2d").addInputs(contiguous(delta), contiguous(weights)).addOutputs(epsNext)
-                    .addIntegerArguments(args).build());
-            Gradient g = new DefaultGradient();
-            if (bias != null) {
-                g.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGradView);
-            }
-            g.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGradView, 'c');
-            return new Pair<>(g, epsNext);
-        }
-        INDArray gradW = scratch("gradW", weights.dataType(), weights.length()).reshape('c', weights.shape());
-        INDArray gradB = bias == null ? null : scratch("gradB", bias.dataType(), bias.length());
-        INDArray[] in = bias == null ? new INDArray[]{contiguous(input), contiguous(weights), contiguous(delta)}
-                : new INDArray[]{contiguous(input), contiguous(weights), bias.reshape(bias.length()), contiguous(delta)};
-        INDArray[] out = bias == null ? new INDArray[]{epsNext, gradW} : new INDArray[]{epsNext, gradW, gradB};
-        Nd4j.exec(DynamicCustomOp.builder("conv2d_bp").addInputs(in).addOutputs(out).addIntegerArguments(convArgs(kernel, strides, pad)).build());
+        INDArray x = contiguous(input);
+        INDArray w = contiguous(weights);
+        INDArray d = contiguous(delta);
         Gradient g = new DefaultGradient();
+        if (inputGradientOnly) {
+            oneDnn.backwardData(x, w, bias != null, d, strides, pad, epsNext);
+        } else {
+            INDArray dw = contiguous(weightGradView) == weightGradView ? weightGradView
+                    : scratch("gradW", weights.dataType(), weights.length()).reshape('c', weights.shape());
+            INDArray db = bias == null ? null : contiguous(biasGradView) == biasGradView ? biasGradView
+                    : scratch("gradB", bias.dataType(), bias.length());
+            // the first layer's input gradient is read by nobody in a training step
+            oneDnn.backward(x, w, d, strides, pad, dw, db, inTrainingStep && firstLayer ? null : epsNext);
+            if (dw != weightGradView) {
+                weightGradView.assign(dw);
+            }
+            if (db != null && db != biasGradView) {
+                biasGradView.assign(db.reshape(biasGradView.shape()));
+            }
+        }
         if (bias != null) {
-            biasGradView.assign(gradB.reshape(biasGradView.shape()));
             g.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGradView);
         }
-        weightGradView.assign(gradW);
         g.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGradView, 'c');
         return new Pair<>(g, epsNext);
     }
