@@ -214,8 +214,9 @@ public final class LayerProfile {
     /**
      * FLOPs per call of the convolutions' and dense layers' passes: the arithmetic the operation needs, so none for a
      * recomputation of the forward pass. A training step's backward pass computes ∂W and ∂X (twice the forward FLOPs;
-     * the output layer's three passes under {@link Work#OUTPUT}); an input gradient's computes ∂X only (once the forward
-     * FLOPs), its last layer being the gradient view's dense logits layer.
+     * the output layer's three passes under {@link Work#OUTPUT}) except the first layer's ∂X, which nothing reads (once);
+     * an input gradient's computes ∂X only (once the forward FLOPs), its last layer being the gradient view's dense
+     * logits layer.
      */
     static Map<Work, Double> flops(MultiLayerNetwork net, INDArray x, Operation operation) {
         Map<Work, Double> out = new EnumMap<>(Work.class);
@@ -232,7 +233,7 @@ public final class LayerProfile {
                 out.merge(Work.OUTPUT, 3 * f, Double::sum);
             } else {
                 out.merge(conv ? Work.CONVOLUTION_FORWARD : Work.DENSE_FORWARD, f, Double::sum);
-                out.merge(conv ? Work.CONVOLUTION_BACKWARD : Work.DENSE_BACKWARD, training ? 2 * f : f, Double::sum);
+                out.merge(conv ? Work.CONVOLUTION_BACKWARD : Work.DENSE_BACKWARD, training && l > 0 ? 2 * f : f, Double::sum);
             }
         }
         return out;

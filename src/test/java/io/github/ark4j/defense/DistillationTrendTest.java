@@ -25,16 +25,20 @@ class DistillationTrendTest {
     @Test
     void distillationAtT100MasksTheGradientsJsmaFFollows() throws IOException {
         LabeledImages train = Mnist.load(Mnist.Split.TRAIN).first(6000);
-        LabeledImages test = Mnist.load(Mnist.Split.TEST).first(1000);
+        LabeledImages allTest = Mnist.load(Mnist.Split.TEST);
+        LabeledImages test = allTest.first(1000);
         ModelCache cache = new ModelCache(Paths.get("target", "test-model-cache"));
         Classifier baseline = cache.getOrTrain(TrainingConfig.builder(Architecture.PAPERNOT_MNIST).epochs(8).seed(1).build(), train, test)
                 .classifier();
         Classifier distilled = DefensiveDistillation.builder(Architecture.PAPERNOT_MNIST).temperature(100).epochs(8).seed(1).cache(cache)
                 .build().train(train, test).student();
 
-        double accBase = Accuracy.of(baseline, test);
-        double accDist = Accuracy.of(distilled, test);
-        assertTrue(accDist > accBase - 0.02, "distilled accuracy " + accDist + " vs baseline " + accBase);
+        // on all 10,000 test images: on the first 1,000 the drop moves by a point with the float rounding of training
+        // (seed 1: 1.5 points with libnd4j's convolution ops, 2.5 with the engine's own oneDNN primitives; seed 2: 2.7
+        // and 2.5), on 10,000 by a fifth of one (seed 1: 1.03 and 1.19; seed 2: 1.79 and 1.60)
+        double accBase = Accuracy.of(baseline, allTest);
+        double accDist = Accuracy.of(distilled, allTest);
+        assertTrue(accDist > accBase - 0.02, "distilled accuracy " + accDist + " vs baseline " + accBase + " on 10,000 test images");
 
         LabeledImages seedsBase = Accuracy.correctlyClassified(baseline, test, 50);
         LabeledImages seedsDist = Accuracy.correctlyClassified(distilled, test, 50);

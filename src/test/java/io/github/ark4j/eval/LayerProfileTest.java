@@ -77,11 +77,12 @@ class LayerProfileTest {
         assertEquals(2.0 * 4 * 400 * 120, LayerProfile.forwardFlop(net.getLayer(4), new long[]{4, 120}));
         assertEquals(0, LayerProfile.forwardFlop(net.getLayer(1), new long[]{4, 6, 14, 14}), "pooling has no multiply-adds");
         // per step: LeNet-5's convolutions 2·(6·1·25·28·28 + 16·6·25·10·10) FLOPs per image forward, twice that backward
+        // except the first layer's ∂X (its input's gradient), which a step does not compute
         Map<Work, Double> perStep = LayerProfile.flops(net, Nd4j.rand(DataType.FLOAT, 2, 1, 28, 28), Operation.TRAINING_STEP);
         double convForward = 2.0 * 2 * (6 * 25 * 784 + 16 * 6 * 25 * 100) / 1e6;
         assertEquals(convForward, perStep.get(Work.CONVOLUTION_FORWARD), 1e-9);
         assertNull(perStep.get(Work.CONVOLUTION_RECOMPUTED), "a step needs no second forward pass");
-        assertEquals(2 * convForward, perStep.get(Work.CONVOLUTION_BACKWARD), 1e-9);
+        assertEquals(2 * convForward - 2.0 * 2 * 6 * 25 * 784 / 1e6, perStep.get(Work.CONVOLUTION_BACKWARD), 1e-9);
         assertEquals(3 * 2.0 * 2 * 84 * 10 / 1e6, perStep.get(Work.OUTPUT), 1e-9);
         // an input gradient's backward pass computes ∂X only, and its logits layer is a dense layer of the gradient view
         Map<Work, Double> perGradient = LayerProfile.flops(net, Nd4j.rand(DataType.FLOAT, 2, 1, 28, 28), Operation.INPUT_GRADIENT);
