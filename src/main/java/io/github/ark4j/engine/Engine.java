@@ -62,18 +62,20 @@ public final class Engine {
 
     /**
      * Makes {@code network} itself (the one that will be trained) compute its convolutions with this engine's
-     * convolution; returns how many layers changed. Parameters, configuration and results (within float rounding, see
-     * the engine tests) are unchanged.
+     * convolution, and its dense layers with the engine's (whose backward pass in {@link #fit} takes the forward
+     * pass's pre-activations); returns how many layers changed. Parameters, configuration and results (within float
+     * rounding, see the engine tests) are unchanged.
      */
     public int accelerate(MultiLayerNetwork network) {
-        return convolution == Convolution.BUILT_IN ? FastConvolution.uninstall(network)
-                : FastConvolution.install(network, convolution, false);
+        return convolution == Convolution.BUILT_IN ? FastConvolution.uninstall(network) + TrainingDenseLayer.uninstall(network)
+                : FastConvolution.install(network, convolution, false) + TrainingDenseLayer.install(network);
     }
 
     /**
      * One training step of {@code network} on {@code batch}, as {@code network.fit(batch)} and with the same resulting
-     * parameters bit for bit, without computing each convolution twice: the backward pass takes the pre-activations of
-     * the step's forward pass (for the ReLU and identity activations of an {@link #accelerate accelerated} network).
+     * parameters bit for bit, without computing each convolution and dense layer twice: the backward pass takes the
+     * pre-activations of the step's forward pass (for the ReLU and identity activations of an {@link #accelerate
+     * accelerated} network).
      */
     public void fit(MultiLayerNetwork network, org.nd4j.linalg.dataset.api.DataSet batch) {
         FastConvolution.trainingStep(network, () -> network.fit(batch));

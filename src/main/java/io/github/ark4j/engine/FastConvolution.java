@@ -201,7 +201,14 @@ final class FastConvolution implements ConvolutionHelper {
                 }
             }
         }
+        java.util.List<TrainingDenseLayer> dense = new java.util.ArrayList<>();
+        for (Layer l : network.getLayers()) {
+            if (l instanceof TrainingDenseLayer d) {
+                dense.add(d);
+            }
+        }
         helpers.forEach(f -> f.inTrainingStep = true);
+        dense.forEach(d -> d.inTrainingStep = true);
         relus.keySet().forEach(conf -> conf.setActivationFn(new FastBackwardRelu()));
         try {
             step.run();
@@ -210,6 +217,10 @@ final class FastConvolution implements ConvolutionHelper {
             helpers.forEach(f -> {
                 f.inTrainingStep = false;
                 f.forgetStepForward();
+            });
+            dense.forEach(d -> {
+                d.inTrainingStep = false;
+                d.forgetStepForward();
             });
         }
     }
@@ -222,12 +233,17 @@ final class FastConvolution implements ConvolutionHelper {
         return inputGradientOnly && derivativeFromOutput;
     }
 
-    /** How many backward passes of {@code network}'s training steps took the forward pass's pre-activations. */
-    static long stepReuses(MultiLayerNetwork network) {
-        long n = 0;
+    /**
+     * How many backward passes of {@code network}'s training steps took the forward pass's pre-activations, in its
+     * convolution layers and in its dense layers.
+     */
+    static long[] stepReuses(MultiLayerNetwork network) {
+        long[] n = new long[2];
         for (Layer l : network.getLayers()) {
             if (l instanceof ConvolutionLayer c && helper(c) instanceof FastConvolution f) {
-                n += f.stepReuses;
+                n[0] += f.stepReuses;
+            } else if (l instanceof TrainingDenseLayer d) {
+                n[1] += d.stepReuses;
             }
         }
         return n;

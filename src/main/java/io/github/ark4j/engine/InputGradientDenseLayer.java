@@ -1,6 +1,5 @@
 package io.github.ark4j.engine;
 
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -44,30 +43,7 @@ final class InputGradientDenseLayer extends DenseLayer {
      * weight noise) by one of these, on the same parameter and gradient views; returns how many were replaced.
      */
     static int install(MultiLayerNetwork network) {
-        Layer[] layers = network.getLayers();
-        int n = 0;
-        for (int i = 0; i < layers.length; i++) {
-            if (layers[i].getClass() == DenseLayer.class && eligible((DenseLayer) layers[i])) {
-                DenseLayer old = (DenseLayer) layers[i];
-                InputGradientDenseLayer l = new InputGradientDenseLayer(old.conf(), old.getParam(DefaultParamInitializer.WEIGHT_KEY).dataType());
-                l.setIndex(old.getIndex());
-                l.setListeners(old.getListeners());
-                l.setParamsViewArray(old.params());
-                l.setParamTable(old.paramTable());
-                if (old.getGradientsViewArray() != null) {
-                    l.setBackpropGradientsViewArray(old.getGradientsViewArray());
-                }
-                layers[i] = l;
-                n++;
-            }
-        }
-        network.setLayers(layers);
-        return n;
-    }
-
-    private static boolean eligible(DenseLayer layer) {
-        org.deeplearning4j.nn.conf.layers.DenseLayer conf = (org.deeplearning4j.nn.conf.layers.DenseLayer) layer.conf().getLayer();
-        return !conf.hasLayerNorm() && conf.getWeightNoise() == null && FastConvolution.derivativeFromOutput(conf.getActivationFn());
+        return DenseLayers.replace(network, DenseLayers::plainWithDerivativeFromOutput, InputGradientDenseLayer::new);
     }
 
     @Override

@@ -168,15 +168,21 @@ class FastConvolutionTest {
                     step.getUpdater().getStateViewArray().dup().data().asFloat(), a + " updater state");
             assertNotEquals(net(a).params(), step.params(), a + " trained");
             int convolutions = a == Architecture.LENET5 ? 2 : 4;
-            assertEquals(3L * convolutions, FastConvolution.stepReuses(step), a + ": every backward pass took its forward's pre-activations");
-            assertEquals(0, FastConvolution.stepReuses(plain), a + ": fit alone recomputes them");
+            int dense = 2; // the hidden dense layers of both nets (the output layer is DL4J's)
+            assertArrayEquals(new long[]{3L * convolutions, 3L * dense}, FastConvolution.stepReuses(step),
+                    a + ": every backward pass of a convolution and a dense layer took its forward's pre-activations");
+            assertArrayEquals(new long[]{0, 0}, FastConvolution.stepReuses(plain), a + ": fit alone recomputes them");
         }
     }
 
     @Test
-    void installsOnEveryConvolutionLayer() {
-        assertEquals(4, Engine.defaults().accelerate(net(Architecture.PAPERNOT_MNIST)));
-        assertEquals(2, Engine.defaults().accelerate(net(Architecture.LENET5)));
+    void installsOnEveryConvolutionAndDenseLayerAndUninstalls() {
+        MultiLayerNetwork n = net(Architecture.PAPERNOT_MNIST);
+        assertEquals(4 + 2, Engine.defaults().accelerate(n), "4 convolution and 2 dense layers");
+        assertEquals(2 + 2, Engine.defaults().accelerate(net(Architecture.LENET5)), "2 convolution and 2 dense layers");
+        assertEquals(4 + 2, BUILT_IN.accelerate(n), "DL4J's own layers back");
+        assertEquals(2, java.util.Arrays.stream(n.getLayers())
+                .filter(l -> l.getClass() == org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer.class).count());
         // the oneDNN build is the project's default on Linux x86-64
         if (System.getProperty("os.name").startsWith("Linux") && "amd64".equals(System.getProperty("os.arch"))) {
             assertEquals(Engine.Convolution.ONEDNN, Engine.defaults().convolution(), Engine.nativeBuildInfo());
