@@ -186,6 +186,8 @@ final class FastConvolution implements ConvolutionHelper {
      * ReLUs of these layers are differentiated by {@link FastBackwardRelu} (ε ⊙ [a &gt; 0] as a mask and a product,
      * 2–3x faster than libnd4j's {@code relu_bp}), which may leave −0 where DL4J writes +0 (equal as numbers): the
      * parameters and the updater's state after a step are those of {@code fit}, bit for bit in the engine's tests.
+     * The network's {@link TrainingDenseLayer}s do the same for their pre-activations, and the first layer's input
+     * gradient, which nothing reads, is not computed (on the oneDNN build).
      */
     static void trainingStep(MultiLayerNetwork network, Runnable step) {
         java.util.List<FastConvolution> helpers = new java.util.ArrayList<>();
