@@ -54,6 +54,9 @@ public final class DifferentiableNetwork {
             // the twin is only differentiated with respect to its input, never trained
             FastConvolution.install(twin, engine.convolution(), true);
             InputGradientDenseLayer.install(twin);
+            if (engine.convolution() == Engine.Convolution.ONEDNN) {
+                MaxPoolingLayer.install(twin, true);
+            }
         }
     }
 

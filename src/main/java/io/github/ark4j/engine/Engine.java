@@ -6,8 +6,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The engine's one door: it makes a DL4J network fast to train ({@link #accelerate}) and turns a trained network into a
  * fast differentiable one ({@link #differentiable}) or an inference copy ({@link #sharedCopy}) whose forward and backward passes serve logits, input gradients
- * and Jacobians. Everything behind it (the convolution helper, the input-gradient dense layers, the ReLU whose backward
- * pass reads the forward output) is package-private. The reasons for each part and their measurements are in
+ * and Jacobians. Everything behind it (the convolution helper, the input-gradient dense layers, the max pooling that
+ * keeps its maxima, the ReLU whose backward pass reads the forward output) is package-private. The reasons for each part and their measurements are in
  * {@code docs/engine-design.md}.
  *
  * <p>An engine is an immutable option set: {@code Engine.defaults()} uses the fastest convolution of the native build
@@ -62,13 +62,17 @@ public final class Engine {
 
     /**
      * Makes {@code network} itself (the one that will be trained) compute its convolutions with this engine's
-     * convolution, and its dense layers with the engine's (whose backward pass in {@link #fit} takes the forward
-     * pass's pre-activations); returns how many layers changed. Parameters, configuration and results (within float
+     * convolution, its dense layers with the engine's (whose backward pass in {@link #fit} takes the forward pass's
+     * pre-activations) and, on the oneDNN build, its max pooling with the engine's (whose backward pass reads where
+     * the forward pass found the maxima); returns how many layers changed. Parameters, configuration and results (within float
      * rounding, see the engine tests) are unchanged.
      */
     public int accelerate(MultiLayerNetwork network) {
-        return convolution == Convolution.BUILT_IN ? FastConvolution.uninstall(network) + TrainingDenseLayer.uninstall(network)
-                : FastConvolution.install(network, convolution, false) + TrainingDenseLayer.install(network);
+        if (convolution == Convolution.BUILT_IN) {
+            return FastConvolution.uninstall(network) + TrainingDenseLayer.uninstall(network) + MaxPoolingLayer.uninstall(network);
+        }
+        return FastConvolution.install(network, convolution, false) + TrainingDenseLayer.install(network)
+                + (convolution == Convolution.ONEDNN ? MaxPoolingLayer.install(network, false) : MaxPoolingLayer.uninstall(network));
     }
 
     /**

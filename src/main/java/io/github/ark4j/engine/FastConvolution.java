@@ -71,7 +71,8 @@ final class FastConvolution implements ConvolutionHelper {
     private INDArray lastInput;
     private INDArray lastColumns;
     private INDArray columnsBuffer;
-    /** The last forward pass: its input, parameters and output (the pre-activation, or its ReLU once DL4J applied it). */
+    /** The last forward pass: its input, parameters and output (the activation f(z) by the time a backward pass reads it: fused, or
+     * applied by DL4J in place). */
     private INDArray forwardInput;
     private INDArray forwardWeights;
     private INDArray forwardBias;
@@ -90,7 +91,7 @@ final class FastConvolution implements ConvolutionHelper {
     private boolean inTrainingStep;
     /**
      * The forward pass of the running training step, until its backward pass takes it: input, parameters and output
-     * (the pre-activation, which DL4J's activation turns into f(z) in place before the backward pass).
+     * (f(z) by the time the backward pass reads it: the ReLU fused, or DL4J's activation applied in place).
      */
     private INDArray stepInput;
     private INDArray stepWeights;
@@ -103,11 +104,20 @@ final class FastConvolution implements ConvolutionHelper {
     private final OneDnnConvolution oneDnn;
     /** Whether the layer is its network's first, whose input gradient a training step does not read. */
     private final boolean firstLayer;
+    /** The layer's configuration: its activation and its input dropout, read on every forward pass. */
+    private final org.deeplearning4j.nn.conf.layers.ConvolutionLayer conf;
+    /**
+     * The last output computed with the ReLU fused into the convolution (oneDNN build), until DL4J asks for its
+     * activation ({@link #activate}), which is then that array itself.
+     */
+    private INDArray fusedOutput;
 
-    private FastConvolution(Engine.Convolution strategy, boolean inputGradientOnly, boolean derivativeFromOutput, boolean firstLayer) {
+    private FastConvolution(Engine.Convolution strategy, boolean inputGradientOnly, boolean derivativeFromOutput, boolean firstLayer,
+                            org.deeplearning4j.nn.conf.layers.ConvolutionLayer conf) {
         this.strategy = strategy;
         this.oneDnn = strategy == Engine.Convolution.ONEDNN ? new OneDnnConvolution() : null;
         this.firstLayer = firstLayer;
+        this.conf = conf;
         this.inputGradientOnly = inputGradientOnly;
         this.derivativeFromOutput = derivativeFromOutput;
     }
@@ -123,7 +133,7 @@ final class FastConvolution implements ConvolutionHelper {
             if (l instanceof ConvolutionLayer c && l.getClass() == ConvolutionLayer.class) {
                 org.deeplearning4j.nn.conf.layers.ConvolutionLayer conf = (org.deeplearning4j.nn.conf.layers.ConvolutionLayer) c.conf().getLayer();
                 IActivation afn = conf.getActivationFn();
-                setHelper(c, new FastConvolution(strategy, inputGradientOnly, derivativeFromOutput(afn), l.getIndex() == 0));
+                setHelper(c, new FastConvolution(strategy, inputGradientOnly, derivativeFromOutput(afn), l.getIndex() == 0, conf));
                 if (inputGradientOnly && new ActivationReLU().equals(afn)) {
                     conf.setActivationFn(new FastBackwardRelu()); // same forward pass, faster backward pass
                 }
@@ -141,6 +151,11 @@ final class FastConvolution implements ConvolutionHelper {
      */
     static boolean derivativeFromOutput(IActivation afn) {
         return afn instanceof ActivationIdentity || new ActivationReLU().equals(afn);
+    }
+
+    /** The plain ReLU, max(z, 0): DL4J's with its default parameters, or {@link FastBackwardRelu}. */
+    private static boolean plainRelu(IActivation afn) {
+        return afn.getClass() == FastBackwardRelu.class || afn.getClass() == ActivationReLU.class && new ActivationReLU().equals(afn);
     }
 
     /**
@@ -246,6 +261,17 @@ final class FastConvolution implements ConvolutionHelper {
                 n[0] += f.stepReuses;
             } else if (l instanceof TrainingDenseLayer d) {
                 n[1] += d.stepReuses;
+            }
+        }
+        return n;
+    }
+
+    /** How many forward passes of {@code network}'s convolutions read their input in oneDNN's layout from the one before. */
+    static long handedOnInputs(MultiLayerNetwork network) {
+        long n = 0;
+        for (Layer l : network.getLayers()) {
+            if (l instanceof ConvolutionLayer c && helper(c) instanceof FastConvolution f) {
+                n += f.handedOnInputs();
             }
         }
         return n;
@@ -440,6 +466,7 @@ final class FastConvolution implements ConvolutionHelper {
         if (!supported(input, weights, dilation, format, convolutionMode)) {
             return null;
         }
+        fusedOutput = null; // a backward pass's recomputed output is not activated by DL4J
         if (strategy == Engine.Convolution.ONEDNN) {
             return oneDnnBackward(input, weights, bias, delta, strides, pad, biasGradView, weightGradView, workspaceMgr);
         }
@@ -487,8 +514,18 @@ final class FastConvolution implements ConvolutionHelper {
         return a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a) ? a : a.dup('c');
     }
 
+    /**
+     * The forward pass on oneDNN. A plain ReLU is fused into the convolution (one pass over the output fewer; the
+     * values are DL4J's ReLU's, which {@link #activate} then hands back as they are), and a ReLU or identity output
+     * is handed on in oneDNN's layout to the next convolution, which takes it when its input is that array and it has
+     * no input dropout (DL4J may apply dropout in place).
+     */
     private INDArray oneDnnForward(INDArray input, INDArray weights, INDArray bias, int[] strides, int[] pad, INDArray z) {
-        oneDnn.forward(contiguous(input), contiguous(weights), bias == null ? null : contiguous(bias), strides, pad, z);
+        IActivation afn = conf.getActivationFn();
+        boolean relu = plainRelu(afn);
+        oneDnn.forward(contiguous(input), contiguous(weights), bias == null ? null : contiguous(bias), strides, pad, relu,
+                conf.getIDropout() == null, relu || afn instanceof ActivationIdentity, z);
+        fusedOutput = relu ? z : null;
         return z;
     }
 
@@ -523,9 +560,17 @@ final class FastConvolution implements ConvolutionHelper {
         return new Pair<>(g, epsNext);
     }
 
+    /** The output itself where the forward pass fused the ReLU into the convolution; otherwise null: DL4J applies the activation. */
     @Override
     public INDArray activate(INDArray z, IActivation activationFn, boolean training) {
-        return null; // DL4J applies the activation itself
+        INDArray fused = fusedOutput;
+        fusedOutput = null;
+        return z == fused && plainRelu(activationFn) ? z : null;
+    }
+
+    /** How many forward passes of this layer read their input from the previous convolution's output in oneDNN's layout. */
+    long handedOnInputs() {
+        return oneDnn == null ? 0 : oneDnn.handedOnInputs();
     }
 
     @Override

@@ -43,7 +43,7 @@ final class InputGradientDenseLayer extends DenseLayer {
      * weight noise) by one of these, on the same parameter and gradient views; returns how many were replaced.
      */
     static int install(MultiLayerNetwork network) {
-        return DenseLayers.replace(network, DenseLayers::plainWithDerivativeFromOutput, InputGradientDenseLayer::new);
+        return Layers.replace(network, Layers::plainWithDerivativeFromOutput, InputGradientDenseLayer::new);
     }
 
     @Override

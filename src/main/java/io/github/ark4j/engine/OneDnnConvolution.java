@@ -3,10 +3,11 @@ package io.github.ark4j.engine;
 import org.bytedeco.dnnl.convolution_backward_data;
 import org.bytedeco.dnnl.convolution_backward_weights;
 import org.bytedeco.dnnl.convolution_forward;
-import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.post_ops;
 import org.bytedeco.dnnl.primitive;
+import org.bytedeco.dnnl.primitive_attr;
 import org.bytedeco.dnnl.reorder;
 import org.bytedeco.dnnl.stream;
 import org.bytedeco.dnnl.global.dnnl;
@@ -32,15 +33,20 @@ import java.util.Map;
  * primitives and the conversions (reorders) are made once per shape, the blocked copies live in per-thread buffers
  * reused by every layer, and a backward pass computes only the gradients asked for.
  *
+ * <p>Between two convolutions the activation crosses the layout boundary twice: the first converts its blocked output
+ * to NCHW for DL4J, the second converts that array back. A forward pass may therefore fuse a ReLU into the convolution
+ * (oneDNN's post-op: max(z, 0) on each result before it is stored, the same value DL4J's ReLU computes) and hand its
+ * output on: the next forward pass on this thread whose input is that very array reads the blocked copy instead of
+ * converting it again. The copy stays valid only until the next call on the thread, and only the caller knows
+ * whether anything wrote into the array between the two layers (DL4J's dropout may, in place): the caller says when
+ * an output may be handed on and when an input may be taken from one.
+ *
  * <p>The mathematics is the layer's, in NCHW with weights [O, C, kH, kW] (cross-correlation, zero padding):
  * <pre>forward   Z[b,o,y,x] = bias[o] + Σ_{c,i,j} W[o,c,i,j] · X[b, c, y·sH + i − pH, x·sW + j − pW]
  * backward  ∂X = Σ over the same terms of W · δ,   ∂W[o,c,i,j] = Σ_{b,y,x} δ[b,o,y,x] · X[b, c, y·sH + i − pH, x·sW + j − pW],
  *           ∂bias[o] = Σ_{b,y,x} δ[b,o,y,x]</pre>
  */
 final class OneDnnConvolution {
-    private static final engine CPU = new engine(engine.kind.cpu, 0);
-    /** A stream per thread: oneDNN streams are not thread-safe, a network's layers run on the caller's thread. */
-    private static final ThreadLocal<stream> STREAM = ThreadLocal.withInitial(() -> new stream(CPU));
     /**
      * Blocked-layout copies of activations, weights and gradients, per thread and role, grown on demand and shared by
      * every layer: a call is over before the next one starts, and a fresh buffer per call costs page faults.
@@ -54,6 +60,17 @@ final class OneDnnConvolution {
     private static final String OUTPUT_SIDE = "output";
     private static final String WEIGHTS = "weights";
     private static final String WEIGHT_GRADIENT = "weightGradient";
+    /**
+     * The last forward output of this thread that the next forward pass may read in the layout it was computed in:
+     * the NCHW array handed to the next layer, the blocked layout and the scratch role holding the copy.
+     */
+    private static final ThreadLocal<HandedOn> HANDED_ON = new ThreadLocal<>();
+
+    private record HandedOn(INDArray array, memory.desc layout, String role) {
+    }
+
+    /** How many forward passes of this layer read their input from the previous layer's blocked output (for the tests). */
+    private long handedOnInputs;
     /** Shapes kept per layer: a training batch, a last partial batch, an attack's batch. */
     private static final int PLANS_KEPT = 4;
 
@@ -71,27 +88,59 @@ final class OneDnnConvolution {
 
     /** Z = conv(X, W) + bias into {@code z}; all arrays c-order and contiguous, bias null for none. */
     void forward(INDArray x, INDArray w, INDArray bias, int[] strides, int[] pad, INDArray z) {
+        forward(x, w, bias, strides, pad, false, false, false, z);
+    }
+
+    /**
+     * Z = conv(X, W) + bias, or ReLU(Z) when {@code relu}, into {@code z}; all arrays c-order and contiguous, bias null
+     * for none. {@code takeHandedOn}: the input may be read from the blocked copy of the previous forward pass's output
+     * when it is that array (nothing wrote into it since). {@code handOn}: {@code z} reaches the next layer unchanged,
+     * so its blocked copy may serve that layer's forward pass.
+     */
+    void forward(INDArray x, INDArray w, INDArray bias, int[] strides, int[] pad, boolean relu, boolean takeHandedOn, boolean handOn,
+                 INDArray z) {
         Plan p = plan(x, w, bias != null, strides, pad);
-        stream s = STREAM.get();
-        memory src = p.forwardSrc.in(s, x, INPUT_SIDE);
-        memory wei = p.forwardWeights.in(s, w, WEIGHTS);
+        Plan.Forward f = p.forward(relu);
+        stream s = OneDnn.stream();
+        HandedOn last = HANDED_ON.get();
+        HANDED_ON.remove();
+        memory src;
+        String dstRole = OUTPUT_SIDE;
+        if (takeHandedOn && last != null && last.array() == x && f.src.converts() && last.layout().equals(f.src.layout)) {
+            // the previous layer's blocked output is this input: read it where it is, write the output in the other buffer
+            src = f.src.blockedIn(last.role());
+            dstRole = OUTPUT_SIDE.equals(last.role()) ? INPUT_SIDE : OUTPUT_SIDE;
+            handedOnInputs++;
+        } else {
+            src = f.src.in(s, x, INPUT_SIDE);
+        }
+        memory wei = f.weights.in(s, w, WEIGHTS);
         IntMemoryMap args = new IntMemoryMap();
         args.put(dnnl.DNNL_ARG_SRC, src);
         args.put(dnnl.DNNL_ARG_WEIGHTS, wei);
         if (bias != null) {
             args.put(dnnl.DNNL_ARG_BIAS, p.bias.bind(bias));
         }
-        args.put(dnnl.DNNL_ARG_DST, p.forwardDst.outBuffer(z, OUTPUT_SIDE));
-        p.forward.execute(s, args);
-        p.forwardDst.out(s, z);
+        args.put(dnnl.DNNL_ARG_DST, f.dst.outBuffer(z, dstRole));
+        f.primitive.execute(s, args);
+        f.dst.out(s, z);
         s._wait();
+        if (handOn && f.dst.converts()) {
+            HANDED_ON.set(new HandedOn(z, f.dst.layout, dstRole));
+        }
+    }
+
+    /** How many forward passes read their input from the previous layer's blocked output. */
+    long handedOnInputs() {
+        return handedOnInputs;
     }
 
     /** ∂X into {@code dx} from δ and the weights. */
     void backwardData(INDArray x, INDArray w, boolean hasBias, INDArray delta, int[] strides, int[] pad, INDArray dx) {
+        HANDED_ON.remove(); // the scratch buffers are about to be overwritten
         Plan p = plan(x, w, hasBias, strides, pad);
         p.backwardData();
-        stream s = STREAM.get();
+        stream s = OneDnn.stream();
         IntMemoryMap args = new IntMemoryMap();
         args.put(dnnl.DNNL_ARG_DIFF_DST, p.dataDiffDst.in(s, delta, OUTPUT_SIDE));
         args.put(dnnl.DNNL_ARG_WEIGHTS, p.dataWeights.in(s, w, WEIGHTS));
@@ -106,9 +155,10 @@ final class OneDnnConvolution {
      * {@code dx} is not null, ∂X into it (δ converted once for both).
      */
     void backward(INDArray x, INDArray w, INDArray delta, int[] strides, int[] pad, INDArray dw, INDArray dbias, INDArray dx) {
+        HANDED_ON.remove(); // the scratch buffers are about to be overwritten
         Plan p = plan(x, w, dbias != null, strides, pad);
         p.backwardWeights();
-        stream s = STREAM.get();
+        stream s = OneDnn.stream();
         memory diffDst = p.weightsDiffDst.in(s, delta, OUTPUT_SIDE);
         IntMemoryMap args = new IntMemoryMap();
         args.put(dnnl.DNNL_ARG_SRC, p.weightsSrc.in(s, x, INPUT_SIDE));
@@ -168,11 +218,10 @@ final class OneDnnConvolution {
         private final memory.desc dstAny;
         private final long[] strides;
         private final long[] padding;
+        private final convolution_forward.desc forwardDesc;
         private final convolution_forward.primitive_desc forwardPd;
-        final primitive forward;
-        final Operand forwardSrc;
-        final Operand forwardWeights;
-        final Operand forwardDst;
+        private final Forward forward;
+        private Forward forwardRelu;
         final Operand bias;
         primitive data;
         Operand dataDiffDst;
@@ -197,17 +246,44 @@ final class OneDnnConvolution {
             strides = new long[]{shape.strides()[0], shape.strides()[1]};
             padding = new long[]{shape.pad()[0], shape.pad()[1]};
             // forward_training: the backward primitives are hinted by it (the same blocked layouts)
-            convolution_forward.desc d = shape.bias()
+            forwardDesc = shape.bias()
                     ? new convolution_forward.desc(dnnl.prop_kind.forward_training, dnnl.algorithm.convolution_direct, srcAny, weightsAny,
                     biasPlain, dstAny, strides, padding, padding)
                     : new convolution_forward.desc(dnnl.prop_kind.forward_training, dnnl.algorithm.convolution_direct, srcAny, weightsAny,
                     dstAny, strides, padding, padding);
-            forwardPd = new convolution_forward.primitive_desc(d, CPU);
-            forward = new convolution_forward(forwardPd);
-            forwardSrc = new Operand(srcPlain, forwardPd.src_desc(), true);
-            forwardWeights = new Operand(weightsPlain, forwardPd.weights_desc(), true);
-            forwardDst = new Operand(dstPlain, forwardPd.dst_desc(), false);
+            forwardPd = new convolution_forward.primitive_desc(forwardDesc, OneDnn.CPU);
+            forward = new Forward(forwardPd);
             bias = new Operand(biasPlain, biasPlain, true);
+        }
+
+        /** The forward primitive, with the ReLU fused as a post-op or without (made when first asked for). */
+        Forward forward(boolean relu) {
+            if (!relu) {
+                return forward;
+            }
+            if (forwardRelu == null) {
+                post_ops ops = new post_ops();
+                ops.append_eltwise(1.0f, dnnl.algorithm.eltwise_relu, 0.0f, 0.0f);
+                primitive_attr attr = new primitive_attr();
+                attr.set_post_ops(ops);
+                forwardRelu = new Forward(new convolution_forward.primitive_desc(forwardDesc, attr, OneDnn.CPU));
+            }
+            return forwardRelu;
+        }
+
+        /** A forward primitive and its operands. */
+        final class Forward {
+            final primitive primitive;
+            final Operand src;
+            final Operand weights;
+            final Operand dst;
+
+            Forward(convolution_forward.primitive_desc pd) {
+                primitive = new convolution_forward(pd);
+                src = new Operand(srcPlain, pd.src_desc(), true);
+                weights = new Operand(weightsPlain, pd.weights_desc(), true);
+                dst = new Operand(dstPlain, pd.dst_desc(), false);
+            }
         }
 
         void backwardData() {
@@ -216,7 +292,7 @@ final class OneDnnConvolution {
             }
             convolution_backward_data.desc d = new convolution_backward_data.desc(dnnl.algorithm.convolution_direct, srcAny, weightsAny,
                     dstAny, strides, padding, padding);
-            convolution_backward_data.primitive_desc pd = new convolution_backward_data.primitive_desc(d, CPU, forwardPd);
+            convolution_backward_data.primitive_desc pd = new convolution_backward_data.primitive_desc(d, OneDnn.CPU, forwardPd);
             dataDiffDst = new Operand(dstPlain, pd.diff_dst_desc(), true);
             dataWeights = new Operand(weightsPlain, pd.weights_desc(), true);
             dataDiffSrc = new Operand(srcPlain, pd.diff_src_desc(), false);
@@ -232,7 +308,7 @@ final class OneDnnConvolution {
                     strides, padding, padding)
                     : new convolution_backward_weights.desc(dnnl.algorithm.convolution_direct, srcAny, weightsAny, dstAny,
                     strides, padding, padding);
-            convolution_backward_weights.primitive_desc pd = new convolution_backward_weights.primitive_desc(d, CPU, forwardPd);
+            convolution_backward_weights.primitive_desc pd = new convolution_backward_weights.primitive_desc(d, OneDnn.CPU, forwardPd);
             weightsSrc = new Operand(srcPlain, pd.src_desc(), true);
             weightsDiffDst = new Operand(dstPlain, pd.diff_dst_desc(), true);
             diffWeights = new Operand(weightsPlain, pd.diff_weights_desc(), false);
@@ -253,12 +329,12 @@ final class OneDnnConvolution {
 
         Operand(memory.desc plain, memory.desc layout, boolean input) {
             this.layout = layout;
-            this.user = new memory(plain, CPU, new Pointer());
+            this.user = new memory(plain, OneDnn.CPU, new Pointer());
             if (plain.equals(layout)) {
                 blocked = null;
                 convert = null;
             } else {
-                blocked = new memory(layout, CPU, new Pointer());
+                blocked = new memory(layout, OneDnn.CPU, new Pointer());
                 convert = input ? new reorder(user, blocked) : new reorder(blocked, user);
             }
         }
@@ -267,9 +343,20 @@ final class OneDnnConvolution {
             return layout.equals(o.layout);
         }
 
+        /** Whether the primitive reads or writes this operand in another layout than the caller's array. */
+        boolean converts() {
+            return convert != null;
+        }
+
+        /** An input already in the primitive's layout, in the role's scratch buffer. */
+        memory blockedIn(String role) {
+            blocked.set_data_handle(scratch(role, layout.get_size()));
+            return blocked;
+        }
+
         /** The caller's array itself, bound as this operand. */
         memory bind(INDArray a) {
-            user.set_data_handle(address(a));
+            user.set_data_handle(OneDnn.address(a));
             return user;
         }
 
@@ -302,11 +389,6 @@ final class OneDnnConvolution {
         }
     }
 
-    /** The address of a contiguous array's first element. */
-    private static Pointer address(INDArray a) {
-        return new Address(a.data().address() + a.offset() * a.dataType().width());
-    }
-
     private static Pointer scratch(String role, long bytes) {
         Map<String, INDArray> pool = SCRATCH.get();
         INDArray buf = pool.get(role);
@@ -317,13 +399,6 @@ final class OneDnnConvolution {
             }
             pool.put(role, buf);
         }
-        return new Address(buf.data().address());
-    }
-
-    /** A raw address as a JavaCPP pointer (oneDNN's data handles are plain {@code void*}). */
-    private static final class Address extends Pointer {
-        Address(long address) {
-            this.address = address;
-        }
+        return OneDnn.at(buf.data().address());
     }
 }

@@ -16,7 +16,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * activation: one matrix product per layer and step fewer, the same gradients bit for bit. As for the convolutions,
  * DL4J applies a ReLU in place, so the kept array holds f(z) by the time the backward pass reads it, and ReLU's
  * derivative [z &gt; 0] equals [f(z) &gt; 0] (the identity's is 1): only layers with those activations are replaced
- * ({@link DenseLayers#plainWithDerivativeFromOutput}). Outside a step, or when input or parameters are not the forward
+ * ({@link Layers#plainWithDerivativeFromOutput}). Outside a step, or when input or parameters are not the forward
  * pass's arrays, the layer is DL4J's.
  */
 final class TrainingDenseLayer extends DenseLayer {
@@ -35,12 +35,12 @@ final class TrainingDenseLayer extends DenseLayer {
 
     /** Replaces the network's eligible dense layers by these; returns how many were replaced. */
     static int install(MultiLayerNetwork network) {
-        return DenseLayers.replace(network, DenseLayers::plainWithDerivativeFromOutput, TrainingDenseLayer::new);
+        return Layers.replace(network, Layers::plainWithDerivativeFromOutput, TrainingDenseLayer::new);
     }
 
     /** Gives the network DL4J's own dense layers back; returns how many were replaced. */
     static int uninstall(MultiLayerNetwork network) {
-        return DenseLayers.replace(network, l -> l instanceof TrainingDenseLayer, DenseLayer::new);
+        return Layers.replace(network, l -> l instanceof TrainingDenseLayer, DenseLayer::new);
     }
 
     void forgetStepForward() {

@@ -193,7 +193,8 @@ public final class LayerProfile {
             return frames.stream().anyMatch(f -> f.endsWith(".preOutput") || f.endsWith(".preOutput4d")) ? Work.CONVOLUTION_RECOMPUTED
                     : Work.CONVOLUTION_BACKWARD;
         }
-        if (frames.stream().anyMatch(f -> f.startsWith("org.deeplearning4j.nn.layers.convolution.subsampling."))) {
+        if (frames.stream().anyMatch(f -> f.startsWith("org.deeplearning4j.nn.layers.convolution.subsampling.")
+                || f.startsWith("io.github.ark4j.engine.MaxPoolingLayer."))) {
             return backward ? Work.POOLING_BACKWARD : Work.POOLING_FORWARD;
         }
         if (frames.stream().anyMatch(f -> f.startsWith("org.deeplearning4j.nn.layers.BaseOutputLayer.")

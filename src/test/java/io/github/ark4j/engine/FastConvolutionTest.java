@@ -172,17 +172,58 @@ class FastConvolutionTest {
             assertArrayEquals(new long[]{3L * convolutions, 3L * dense}, FastConvolution.stepReuses(step),
                     a + ": every backward pass of a convolution and a dense layer took its forward's pre-activations");
             assertArrayEquals(new long[]{0, 0}, FastConvolution.stepReuses(plain), a + ": fit alone recomputes them");
+            // the Papernot net's second and fourth convolutions read their inputs in oneDNN's layout (LeNet-5's
+            // convolutions have pooling between them)
+            long handedOn = s == Engine.Convolution.ONEDNN && a == Architecture.PAPERNOT_MNIST ? 3 * 2 : 0;
+            assertEquals(handedOn, FastConvolution.handedOnInputs(step), a + ": inputs taken in oneDNN's layout");
+            assertEquals(s == Engine.Convolution.ONEDNN ? 3 * 2 : 0, MaxPoolingLayer.backwardsFromForward(step),
+                    a + ": every backward pass of a pooling layer read its forward pass's maxima");
         }
+    }
+
+    /**
+     * A convolution whose input has dropout, which DL4J may apply in place, does not take the previous convolution's
+     * output in oneDNN's layout (it would read the activations before dropout): a training step gives the built-in
+     * layers' parameters.
+     */
+    @Test
+    void convolutionWithInputDropoutConvertsItsInput() throws IOException {
+        LabeledImages digits = Mnist.load(Paths.get("data", "mnist"), Mnist.Split.TRAIN).first(32);
+        org.nd4j.linalg.dataset.DataSet batch = new org.nd4j.linalg.dataset.DataSet(digits.features(), digits.oneHot());
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.FLOAT)
+                .updater(new org.nd4j.linalg.learning.config.Sgd(0.1)).list()
+                .layer(new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(3, 3).nOut(16).activation(Activation.RELU).build())
+                .layer(new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(3, 3).nOut(16).activation(Activation.RELU)
+                        .dropOut(0.5).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutionalFlat(28, 28, 1)).build();
+        MultiLayerNetwork fast = new MultiLayerNetwork(conf.clone());
+        MultiLayerNetwork reference = new MultiLayerNetwork(conf.clone());
+        fast.init();
+        reference.init();
+        Engine.defaults().accelerate(fast);
+        for (int i = 0; i < 2; i++) {
+            Nd4j.getRandom().setSeed(40 + i); // the same dropout masks on both sides
+            Engine.defaults().fit(fast, batch);
+            Nd4j.getRandom().setSeed(40 + i);
+            BUILT_IN.fit(reference, batch);
+        }
+        assertTrue(relative(fast.params(), reference.params()) < 1e-5, "parameters, relative difference " + relative(fast.params(), reference.params()));
+        assertEquals(0, FastConvolution.handedOnInputs(fast));
     }
 
     @Test
     void installsOnEveryConvolutionAndDenseLayerAndUninstalls() {
         MultiLayerNetwork n = net(Architecture.PAPERNOT_MNIST);
-        assertEquals(4 + 2, Engine.defaults().accelerate(n), "4 convolution and 2 dense layers");
-        assertEquals(2 + 2, Engine.defaults().accelerate(net(Architecture.LENET5)), "2 convolution and 2 dense layers");
-        assertEquals(4 + 2, BUILT_IN.accelerate(n), "DL4J's own layers back");
+        boolean oneDnn = Engine.defaults().convolution() == Engine.Convolution.ONEDNN;
+        int pooling = oneDnn ? 2 : 0;
+        assertEquals(4 + 2 + pooling, Engine.defaults().accelerate(n), "4 convolution, 2 dense and (oneDNN) 2 pooling layers");
+        assertEquals(2 + 2 + pooling, Engine.defaults().accelerate(net(Architecture.LENET5)), "2 convolution, 2 dense and 2 pooling layers");
+        assertEquals(4 + 2 + pooling, BUILT_IN.accelerate(n), "DL4J's own layers back");
         assertEquals(2, java.util.Arrays.stream(n.getLayers())
                 .filter(l -> l.getClass() == org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer.class).count());
+        assertEquals(2, java.util.Arrays.stream(n.getLayers())
+                .filter(l -> l.getClass() == org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer.class).count());
         // the oneDNN build is the project's default on Linux x86-64
         if (System.getProperty("os.name").startsWith("Linux") && "amd64".equals(System.getProperty("os.arch"))) {
             assertEquals(Engine.Convolution.ONEDNN, Engine.defaults().convolution(), Engine.nativeBuildInfo());

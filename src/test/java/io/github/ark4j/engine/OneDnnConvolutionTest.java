@@ -5,6 +5,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,6 +37,56 @@ class OneDnnConvolutionTest {
                 }
             }
         }
+    }
+
+    /**
+     * A fused ReLU gives max(z, 0) of the plain forward pass, bit for bit; a handed-on output serves the next layer's
+     * forward pass when it asks for it and is that array, and only then: not after a backward pass overwrote the blocked
+     * copy, not when the next layer says its input may have changed (shown by changing it: the result follows the change).
+     */
+    @Test
+    void fusedReluAndHandedOnOutputsMatchTheDefinition() {
+        Nd4j.getRandom().setSeed(4);
+        OneDnnConvolution first = new OneDnnConvolution();
+        OneDnnConvolution second = new OneDnnConvolution();
+        int[] one = {1, 1};
+        int[] none = {0, 0};
+        INDArray x = Nd4j.rand(DataType.FLOAT, 3, 16, 9, 9).subi(0.5);
+        INDArray w1 = Nd4j.rand(DataType.FLOAT, 32, 16, 3, 3).subi(0.5);
+        INDArray b1 = Nd4j.rand(DataType.FLOAT, 32).subi(0.5);
+        INDArray w2 = Nd4j.rand(DataType.FLOAT, 16, 32, 3, 3).subi(0.5);
+        INDArray b2 = Nd4j.rand(DataType.FLOAT, 16).subi(0.5);
+
+        INDArray z = Nd4j.createUninitialized(DataType.FLOAT, 3, 32, 7, 7);
+        first.forward(x, w1, b1, one, none, z);
+        INDArray a = Nd4j.createUninitialized(DataType.FLOAT, 3, 32, 7, 7);
+        first.forward(x, w1, b1, one, none, true, true, true, a);
+        assertArrayEquals(org.nd4j.linalg.ops.transforms.Transforms.relu(z, true).data().asFloat(), a.data().asFloat(), "fused ReLU");
+        assertTrue(a.minNumber().doubleValue() == 0 && a.maxNumber().doubleValue() > 0, "the ReLU cut something");
+
+        INDArray expected = Nd4j.createUninitialized(DataType.FLOAT, 3, 16, 5, 5);
+        second.forward(a.dup(), w2, b2, one, none, expected);
+        // hand on, take: no conversion, same result
+        first.forward(x, w1, b1, one, none, true, true, true, a);
+        INDArray out = Nd4j.createUninitialized(DataType.FLOAT, 3, 16, 5, 5);
+        second.forward(a, w2, b2, one, none, false, true, false, out);
+        assertEquals(1, second.handedOnInputs());
+        assertArrayEquals(expected.data().asFloat(), out.data().asFloat(), "from the handed-on copy");
+        // a backward pass in between overwrites the scratch buffers: converted again
+        first.forward(x, w1, b1, one, none, true, true, true, a);
+        first.backwardData(x, w1, true, Nd4j.rand(DataType.FLOAT, 3, 32, 7, 7), one, none, Nd4j.createUninitialized(DataType.FLOAT, 3, 16, 9, 9));
+        second.forward(a, w2, b2, one, none, false, true, false, out);
+        assertEquals(1, second.handedOnInputs());
+        assertArrayEquals(expected.data().asFloat(), out.data().asFloat(), "after a backward pass");
+        // an input that may have changed in place (dropout) is converted again
+        first.forward(x, w1, b1, one, none, true, true, true, a);
+        a.muli(2);
+        second.forward(a, w2, b2, one, none, false, false, false, out);
+        assertEquals(1, second.handedOnInputs());
+        INDArray doubled = Nd4j.createUninitialized(DataType.FLOAT, 3, 16, 5, 5);
+        second.forward(a.dup(), w2, b2, one, none, doubled);
+        assertArrayEquals(doubled.data().asFloat(), out.data().asFloat(), "the changed input");
+        assertFalse(java.util.Arrays.equals(expected.data().asFloat(), out.data().asFloat()));
     }
 
     @Test

@@ -4,38 +4,40 @@ import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.nd4j.linalg.api.buffer.DataType;
 
 import java.util.function.BiFunction;
 import java.util.function.Predicate;
 
 /**
- * Swaps the class that runs a network's dense layers, keeping their configuration (what a saved model records) and
- * their parameter and gradient views: the engine's dense layers are DL4J's {@code DenseLayer} with a faster backward
- * pass where one is known to give the same result.
+ * Swaps the class that runs some of a network's layers, keeping their configuration (what a saved model records) and
+ * their parameter and gradient views: the engine's dense and pooling layers are DL4J's with a faster pass where one is
+ * known to give the same result.
  */
-final class DenseLayers {
-    private DenseLayers() {
+final class Layers {
+    private Layers() {
     }
 
     /**
      * Replaces each layer of {@code network} that {@code which} accepts by the layer {@code make} builds from its
      * configuration and parameter data type; returns how many were replaced.
      */
-    static int replace(MultiLayerNetwork network, Predicate<Layer> which, BiFunction<NeuralNetConfiguration, DataType, DenseLayer> make) {
+    static int replace(MultiLayerNetwork network, Predicate<Layer> which, BiFunction<NeuralNetConfiguration, DataType, ? extends Layer> make) {
         Layer[] layers = network.getLayers();
+        DataType dataType = network.getLayerWiseConfigurations().getDataType();
         int n = 0;
         for (int i = 0; i < layers.length; i++) {
             if (which.test(layers[i])) {
-                DenseLayer old = (DenseLayer) layers[i];
-                DenseLayer l = make.apply(old.conf(), old.getParam(DefaultParamInitializer.WEIGHT_KEY).dataType());
+                Layer old = layers[i];
+                Layer l = make.apply(old.conf(), dataType);
                 l.setIndex(old.getIndex());
                 l.setListeners(old.getListeners());
-                l.setParamsViewArray(old.params());
-                l.setParamTable(old.paramTable());
-                if (old.getGradientsViewArray() != null) {
-                    l.setBackpropGradientsViewArray(old.getGradientsViewArray());
+                if (old.numParams() > 0) {
+                    l.setParamsViewArray(old.params());
+                    l.setParamTable(old.paramTable());
+                    if (old.getGradientsViewArray() != null) {
+                        l.setBackpropGradientsViewArray(old.getGradientsViewArray());
+                    }
                 }
                 layers[i] = l;
                 n++;
