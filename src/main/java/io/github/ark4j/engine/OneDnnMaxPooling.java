@@ -56,11 +56,11 @@ final class OneDnnMaxPooling {
     void forward(INDArray x, int[] kernel, int[] strides, int[] pad, boolean keep, INDArray y) {
         Plan p = plans.computeIfAbsent(new Shape(x.shape(), kernel.clone(), strides.clone(), pad.clone()), Plan::new);
         stream s = OneDnn.stream();
+        IntMemoryMap args = new IntMemoryMap();
+        args.put(dnnl.DNNL_ARG_SRC, bind(p.src, x));
+        args.put(dnnl.DNNL_ARG_DST, bind(p.dst, y));
         if (!keep) {
             last = null;
-            IntMemoryMap args = new IntMemoryMap();
-            args.put(dnnl.DNNL_ARG_SRC, bind(p.src, x));
-            args.put(dnnl.DNNL_ARG_DST, bind(p.dst, y));
             p.inference().execute(s, args);
             s._wait();
             return;
@@ -72,9 +72,6 @@ final class OneDnnMaxPooling {
             }
             workspace = new BytePointer(bytes);
         }
-        IntMemoryMap args = new IntMemoryMap();
-        args.put(dnnl.DNNL_ARG_SRC, bind(p.src, x));
-        args.put(dnnl.DNNL_ARG_DST, bind(p.dst, y));
         args.put(dnnl.DNNL_ARG_WORKSPACE, bind(p.workspace, workspace));
         p.forward.execute(s, args);
         s._wait();

@@ -40,6 +40,32 @@ class MaxPoolingLayerTest {
             {1, 4, 6, 6, 3, 3, 0},
     };
 
+    private static float[] floats(INDArray a) {
+        return a.dup().data().asFloat();
+    }
+
+    /** The two layers' outputs of {@code x}, equal bit for bit. */
+    private static void assertSameOutput(Layer reference, Layer fast, INDArray x, boolean training, String what) {
+        assertArrayEquals(floats(reference.activate(x, training, LayerWorkspaceMgr.noWorkspaces())),
+                floats(fast.activate(x, training, LayerWorkspaceMgr.noWorkspaces())), what + ": output");
+    }
+
+    /** The two layers' input gradients from {@code dy} for their current inputs, equal bit for bit. */
+    private static void assertSameGradient(Layer reference, Layer fast, INDArray dy, String what) {
+        assertArrayEquals(floats(reference.backpropGradient(dy, LayerWorkspaceMgr.noWorkspaces()).getSecond()),
+                floats(fast.backpropGradient(dy, LayerWorkspaceMgr.noWorkspaces()).getSecond()), what + ": input gradient");
+    }
+
+    /** A network of the engine's pooling layer, that layer, and DL4J's own layer of the same configuration. */
+    private record Layers(MultiLayerNetwork fastNet, Layer fast, Layer reference) {
+        static Layers of(int[] s) {
+            MultiLayerNetwork fastNet = net(s);
+            assertEquals(1, Engine.defaults().accelerate(fastNet), "the pooling layer is swapped");
+            assertTrue(fastNet.getLayer(0) instanceof MaxPoolingLayer);
+            return new Layers(fastNet, fastNet.getLayer(0), net(s).getLayer(0));
+        }
+    }
+
     private static MultiLayerNetwork net(int[] s) {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).list()
                 .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(s[4], s[4]).stride(s[5], s[5])
@@ -56,26 +82,20 @@ class MaxPoolingLayerTest {
         Nd4j.getRandom().setSeed(6);
         for (int[] s : SHAPES) {
             for (boolean ties : new boolean[]{true, false}) {
-                Layer reference = net(s).getLayer(0);
-                MultiLayerNetwork fastNet = net(s);
-                assertEquals(1, Engine.defaults().accelerate(fastNet), "the pooling layer is swapped");
-                Layer fast = fastNet.getLayer(0);
-                assertTrue(fast instanceof MaxPoolingLayer);
+                Layers l = Layers.of(s);
+                Layer fast = l.fast();
+                Layer reference = l.reference();
                 INDArray x = Nd4j.rand(DataType.FLOAT, s[0], s[1], s[2], s[3]);
                 if (ties) {
                     x = Transforms.floor(x.muli(3), false).divi(3); // values 0, 1/3, 2/3: most windows hold equal maxima
                 }
                 String what = java.util.Arrays.toString(s) + (ties ? " with ties" : "");
-                INDArray yRef = reference.activate(x, true, LayerWorkspaceMgr.noWorkspaces());
-                INDArray y = fast.activate(x, true, LayerWorkspaceMgr.noWorkspaces());
-                assertArrayEquals(yRef.dup().data().asFloat(), y.dup().data().asFloat(), what + ": output");
-                INDArray dy = Nd4j.rand(DataType.FLOAT, yRef.shape()).subi(0.5);
+                assertSameOutput(reference, fast, x, true, what);
+                INDArray dy = Nd4j.rand(DataType.FLOAT, fast.activate(x, true, LayerWorkspaceMgr.noWorkspaces()).shape()).subi(0.5);
                 for (int pass = 0; pass < 2; pass++) { // a Jacobian's several backward passes read the same maxima
-                    INDArray dxRef = reference.backpropGradient(dy, LayerWorkspaceMgr.noWorkspaces()).getSecond();
-                    INDArray dx = fast.backpropGradient(dy, LayerWorkspaceMgr.noWorkspaces()).getSecond();
-                    assertArrayEquals(dxRef.dup().data().asFloat(), dx.dup().data().asFloat(), what + ": input gradient");
+                    assertSameGradient(reference, fast, dy, what);
                 }
-                assertEquals(2, MaxPoolingLayer.backwardsFromForward(fastNet), what + ": both from the forward pass's maxima");
+                assertEquals(2, MaxPoolingLayer.backwardsFromForward(l.fastNet()), what + ": both from the forward pass's maxima");
             }
         }
     }
@@ -88,17 +108,13 @@ class MaxPoolingLayerTest {
     void inferenceKeepsNoMaximaExceptOnTheTwin() {
         int[] s = SHAPES[1];
         Nd4j.getRandom().setSeed(9);
-        MultiLayerNetwork fastNet = net(s);
-        Engine.defaults().accelerate(fastNet);
-        Layer fast = fastNet.getLayer(0);
-        Layer reference = net(s).getLayer(0);
+        Layers l = Layers.of(s);
+        Layer fast = l.fast();
+        Layer reference = l.reference();
         INDArray x = Nd4j.rand(DataType.FLOAT, s[0], s[1], s[2], s[3]);
-        assertArrayEquals(reference.activate(x, false, LayerWorkspaceMgr.noWorkspaces()).dup().data().asFloat(),
-                fast.activate(x, false, LayerWorkspaceMgr.noWorkspaces()).dup().data().asFloat(), "inference output");
-        INDArray dy = Nd4j.rand(DataType.FLOAT, s[0], s[1], 12, 12);
-        assertArrayEquals(reference.backpropGradient(dy, LayerWorkspaceMgr.noWorkspaces()).getSecond().dup().data().asFloat(),
-                fast.backpropGradient(dy, LayerWorkspaceMgr.noWorkspaces()).getSecond().dup().data().asFloat(), "pooled again");
-        assertEquals(0, MaxPoolingLayer.backwardsFromForward(fastNet));
+        assertSameOutput(reference, fast, x, false, "inference");
+        assertSameGradient(reference, fast, Nd4j.rand(DataType.FLOAT, s[0], s[1], 12, 12), "pooled again");
+        assertEquals(0, MaxPoolingLayer.backwardsFromForward(l.fastNet()));
 
         MultiLayerNetwork trained = FastConvolutionTest.net(io.github.ark4j.model.Architecture.PAPERNOT_MNIST);
         DifferentiableNetwork d = Engine.defaults().differentiable(trained);
@@ -113,34 +129,27 @@ class MaxPoolingLayerTest {
     void backwardOfAnotherInputPoolsAgain() {
         int[] s = SHAPES[0];
         Nd4j.getRandom().setSeed(8);
-        MultiLayerNetwork fastNet = net(s);
-        Engine.defaults().accelerate(fastNet);
-        Layer fast = fastNet.getLayer(0);
-        Layer reference = net(s).getLayer(0);
+        Layers l = Layers.of(s);
+        Layer fast = l.fast();
+        Layer reference = l.reference();
         INDArray x = Nd4j.rand(DataType.FLOAT, s[0], s[1], s[2], s[3]);
         INDArray other = Nd4j.rand(DataType.FLOAT, s[0], s[1], s[2], s[3]);
         fast.activate(x, true, LayerWorkspaceMgr.noWorkspaces());
         fast.setInput(other, LayerWorkspaceMgr.noWorkspaces()); // a backward pass of an input the layer did not pool
         reference.setInput(other, LayerWorkspaceMgr.noWorkspaces());
-        INDArray dy = Nd4j.rand(DataType.FLOAT, s[0], s[1], 4, 4);
-        assertArrayEquals(reference.backpropGradient(dy, LayerWorkspaceMgr.noWorkspaces()).getSecond().dup().data().asFloat(),
-                fast.backpropGradient(dy, LayerWorkspaceMgr.noWorkspaces()).getSecond().dup().data().asFloat());
-        assertEquals(0, MaxPoolingLayer.backwardsFromForward(fastNet));
+        assertSameGradient(reference, fast, Nd4j.rand(DataType.FLOAT, s[0], s[1], 4, 4), "another input");
+        assertEquals(0, MaxPoolingLayer.backwardsFromForward(l.fastNet()));
     }
 
     @Test
     void windowsPastThePaddedEdgeAreDl4jsOwn() {
         int[] s = {2, 3, 5, 5, 2, 2, 0}; // 5 = 2·2 + 1: the last row and column are in no window
-        MultiLayerNetwork fastNet = net(s);
-        Engine.defaults().accelerate(fastNet);
-        Layer fast = fastNet.getLayer(0);
-        Layer reference = net(s).getLayer(0);
+        Layers l = Layers.of(s);
+        Layer fast = l.fast();
+        Layer reference = l.reference();
         INDArray x = Nd4j.rand(DataType.FLOAT, s[0], s[1], s[2], s[3]);
-        assertArrayEquals(reference.activate(x, true, LayerWorkspaceMgr.noWorkspaces()).dup().data().asFloat(),
-                fast.activate(x, true, LayerWorkspaceMgr.noWorkspaces()).dup().data().asFloat());
-        INDArray dy = Nd4j.rand(DataType.FLOAT, s[0], s[1], 2, 2);
-        assertArrayEquals(reference.backpropGradient(dy, LayerWorkspaceMgr.noWorkspaces()).getSecond().dup().data().asFloat(),
-                fast.backpropGradient(dy, LayerWorkspaceMgr.noWorkspaces()).getSecond().dup().data().asFloat());
-        assertEquals(0, MaxPoolingLayer.backwardsFromForward(fastNet));
+        assertSameOutput(reference, fast, x, true, "windows past the edge");
+        assertSameGradient(reference, fast, Nd4j.rand(DataType.FLOAT, s[0], s[1], 2, 2), "windows past the edge");
+        assertEquals(0, MaxPoolingLayer.backwardsFromForward(l.fastNet()));
     }
 }
