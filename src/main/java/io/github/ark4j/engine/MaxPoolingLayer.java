@@ -75,31 +75,34 @@ final class MaxPoolingLayer extends SubsamplingLayer {
                 && conf.getDilation()[0] == 1 && conf.getDilation()[1] == 1 && conf.getConvolutionMode() != ConvolutionMode.Same;
     }
 
-    /** Whether oneDNN pools this input: float32, 4-d, contiguous in c order, windows ending at the padded edge. */
-    private boolean pooledHere(INDArray in) {
+    /**
+     * The output shape when oneDNN pools this input (float32, 4-d, contiguous in c order, windows ending at the padded
+     * edge), else null.
+     */
+    private long[] pooledShape(INDArray in) {
+        if (in.rank() != 4 || in.dataType() != DataType.FLOAT || dataType != DataType.FLOAT
+                || in.ordering() != 'c' || !Shape.hasDefaultStridesForShape(in)) {
+            return null;
+        }
         int[] k = layerConf().getKernelSize();
         int[] s = layerConf().getStride();
         int[] p = layerConf().getPadding();
-        return in.rank() == 4 && in.dataType() == DataType.FLOAT && dataType == DataType.FLOAT
-                && in.ordering() == 'c' && Shape.hasDefaultStridesForShape(in)
-                && OneDnnMaxPooling.outputSize(in.size(2), k[0], s[0], p[0]) > 0 && OneDnnMaxPooling.outputSize(in.size(3), k[1], s[1], p[1]) > 0;
+        long oh = OneDnnMaxPooling.outputSize(in.size(2), k[0], s[0], p[0]);
+        long ow = OneDnnMaxPooling.outputSize(in.size(3), k[1], s[1], p[1]);
+        return oh > 0 && ow > 0 ? new long[]{in.size(0), in.size(1), oh, ow} : null;
     }
 
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
-        if (!pooledHere(input)) {
+        long[] shape = pooledShape(input);
+        if (shape == null) {
             forwardInput = null;
             return super.activate(training, workspaceMgr);
         }
-        int[] k = layerConf().getKernelSize();
-        int[] s = layerConf().getStride();
-        int[] p = layerConf().getPadding();
-        long[] shape = {input.size(0), input.size(1), OneDnnMaxPooling.outputSize(input.size(2), k[0], s[0], p[0]),
-                OneDnnMaxPooling.outputSize(input.size(3), k[1], s[1], p[1])};
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, shape, 'c');
         boolean keep = training || alwaysKeep;
-        pooling.forward(input, k, s, p, keep, out);
+        pooling.forward(input, layerConf().getKernelSize(), layerConf().getStride(), layerConf().getPadding(), keep, out);
         forwardInput = keep ? input : null;
         return out;
     }

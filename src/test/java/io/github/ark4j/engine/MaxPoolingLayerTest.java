@@ -64,6 +64,14 @@ class MaxPoolingLayerTest {
             assertTrue(fastNet.getLayer(0) instanceof MaxPoolingLayer);
             return new Layers(fastNet, fastNet.getLayer(0), net(s).getLayer(0));
         }
+
+        void assertSameOutput(INDArray x, boolean training, String what) {
+            MaxPoolingLayerTest.assertSameOutput(reference, fast, x, training, what);
+        }
+
+        void assertSameGradient(INDArray dy, String what) {
+            MaxPoolingLayerTest.assertSameGradient(reference, fast, dy, what);
+        }
     }
 
     private static MultiLayerNetwork net(int[] s) {
@@ -109,11 +117,9 @@ class MaxPoolingLayerTest {
         int[] s = SHAPES[1];
         Nd4j.getRandom().setSeed(9);
         Layers l = Layers.of(s);
-        Layer fast = l.fast();
-        Layer reference = l.reference();
         INDArray x = Nd4j.rand(DataType.FLOAT, s[0], s[1], s[2], s[3]);
-        assertSameOutput(reference, fast, x, false, "inference");
-        assertSameGradient(reference, fast, Nd4j.rand(DataType.FLOAT, s[0], s[1], 12, 12), "pooled again");
+        l.assertSameOutput(x, false, "inference");
+        l.assertSameGradient(Nd4j.rand(DataType.FLOAT, s[0], s[1], 12, 12), "pooled again");
         assertEquals(0, MaxPoolingLayer.backwardsFromForward(l.fastNet()));
 
         MultiLayerNetwork trained = FastConvolutionTest.net(io.github.ark4j.model.Architecture.PAPERNOT_MNIST);
@@ -130,14 +136,12 @@ class MaxPoolingLayerTest {
         int[] s = SHAPES[0];
         Nd4j.getRandom().setSeed(8);
         Layers l = Layers.of(s);
-        Layer fast = l.fast();
-        Layer reference = l.reference();
         INDArray x = Nd4j.rand(DataType.FLOAT, s[0], s[1], s[2], s[3]);
         INDArray other = Nd4j.rand(DataType.FLOAT, s[0], s[1], s[2], s[3]);
-        fast.activate(x, true, LayerWorkspaceMgr.noWorkspaces());
-        fast.setInput(other, LayerWorkspaceMgr.noWorkspaces()); // a backward pass of an input the layer did not pool
-        reference.setInput(other, LayerWorkspaceMgr.noWorkspaces());
-        assertSameGradient(reference, fast, Nd4j.rand(DataType.FLOAT, s[0], s[1], 4, 4), "another input");
+        l.fast().activate(x, true, LayerWorkspaceMgr.noWorkspaces());
+        l.fast().setInput(other, LayerWorkspaceMgr.noWorkspaces()); // a backward pass of an input the layer did not pool
+        l.reference().setInput(other, LayerWorkspaceMgr.noWorkspaces());
+        l.assertSameGradient(Nd4j.rand(DataType.FLOAT, s[0], s[1], 4, 4), "another input");
         assertEquals(0, MaxPoolingLayer.backwardsFromForward(l.fastNet()));
     }
 
@@ -145,11 +149,9 @@ class MaxPoolingLayerTest {
     void windowsPastThePaddedEdgeAreDl4jsOwn() {
         int[] s = {2, 3, 5, 5, 2, 2, 0}; // 5 = 2·2 + 1: the last row and column are in no window
         Layers l = Layers.of(s);
-        Layer fast = l.fast();
-        Layer reference = l.reference();
         INDArray x = Nd4j.rand(DataType.FLOAT, s[0], s[1], s[2], s[3]);
-        assertSameOutput(reference, fast, x, true, "windows past the edge");
-        assertSameGradient(reference, fast, Nd4j.rand(DataType.FLOAT, s[0], s[1], 2, 2), "windows past the edge");
+        l.assertSameOutput(x, true, "windows past the edge");
+        l.assertSameGradient(Nd4j.rand(DataType.FLOAT, s[0], s[1], 2, 2), "windows past the edge");
         assertEquals(0, MaxPoolingLayer.backwardsFromForward(l.fastNet()));
     }
 }
