@@ -53,14 +53,20 @@ final class BenchCommand implements Callable<Integer> {
                     + "(tools/peer.sh --setup) unless --python names another.")
     Path peer;
 
-    @Option(names = "--python", description = "Python with torch for --peer (default: .venv-peer/bin/python of the kit, "
+    @Option(names = "--twins", description = "Instead of the engine alone: each --model net against its PyTorch twin (the kit's "
+            + "tools/torch_twins.py, developer tooling) on random images, alternating blocks of the two sides: training, inference, "
+            + "loss input gradient and 10-class Jacobian samples/s, their ratio and each side's peak memory. Needs a Python with "
+            + "torch (see --python).")
+    boolean twins;
+
+    @Option(names = "--python", description = "Python with torch for --peer and --twins (default: .venv-peer/bin/python of the kit, "
             + "which tools/peer.sh --setup creates with PyTorch 2.13 for the CPU).")
     String python;
 
-    @Option(names = "--pairs", defaultValue = "7", description = "Alternating ark4j/PyTorch pairs per operation for --peer (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--pairs", defaultValue = "7", description = "Alternating ark4j/PyTorch pairs per operation for --peer and --twins (default: ${DEFAULT-VALUE}).")
     int pairs;
 
-    @Option(names = "--reps", defaultValue = "12", description = "Batches per block for --peer (Jacobian: a quarter; default: ${DEFAULT-VALUE}).")
+    @Option(names = "--reps", defaultValue = "12", description = "Batches per block for --peer and --twins (Jacobian: a quarter; default: ${DEFAULT-VALUE}).")
     int reps;
 
     @Option(names = "--attacks", description = "Instead of the engine: adversarial examples per second of every attack (docs/papers.md "
@@ -134,6 +140,17 @@ final class BenchCommand implements Callable<Integer> {
             for (String m : models.stream().filter(v -> !v.isBlank()).toList()) {
                 for (LayerProfile.Operation op : LayerProfile.Operation.values()) {
                     System.out.println(LayerProfile.run(Architecture.fromCliName(m), batchSize, seconds, op).markdown());
+                    System.out.flush();
+                }
+            }
+            return 0;
+        }
+        if (twins) {
+            System.out.println(TorchPeer.RATIO_HEADER);
+            for (String m : models.stream().filter(v -> !v.isBlank()).toList()) {
+                for (TorchPeer.Ratio r : TorchPeer.twinRatios(peerPython(), KitFiles.locate("tools").resolve("torch_twins.py"),
+                        Architecture.fromCliName(m), pairs, reps)) {
+                    System.out.println(r.markdown());
                     System.out.flush();
                 }
             }
@@ -236,18 +253,22 @@ final class BenchCommand implements Callable<Integer> {
         rows.forEach(r -> r.detection().forEach(d -> System.out.println(d.markdown())));
     }
 
+    /** --python, or the kit's .venv-peer. */
+    private String peerPython() {
+        if (python != null) {
+            return python;
+        }
+        Path venv = KitFiles.locate(".venv-peer").resolve("bin").resolve("python");
+        if (!Files.isExecutable(venv)) {
+            throw new IllegalArgumentException("--python: no " + venv + "; create the peer's environment with tools/peer.sh --setup "
+                    + "(PyTorch 2.13 for the CPU) or name a Python with torch and numpy");
+        }
+        return venv.toString();
+    }
+
     private void comparePeer() throws Exception {
         Path work = Files.createTempDirectory("ark4j-peer");
-        String interpreter = python;
-        if (interpreter == null) {
-            Path venv = KitFiles.locate(".venv-peer").resolve("bin").resolve("python");
-            if (!Files.isExecutable(venv)) {
-                throw new IllegalArgumentException("--python: no " + venv + "; create the peer's environment with tools/peer.sh --setup "
-                        + "(PyTorch 2.13 for the CPU) or name a Python with torch and numpy");
-            }
-            interpreter = venv.toString();
-        }
-        TorchPeer t = new TorchPeer(interpreter, peer, DataDirectory.folder("mnist"), work);
+        TorchPeer t = new TorchPeer(peerPython(), peer, DataDirectory.folder("mnist"), work);
         Path init = t.initialWeights();
         Path trained = t.trainedWeights(init, 2);
         TorchPeer.Agreement a = t.agreement(trained);

@@ -13,6 +13,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.io.BufferedReader;
@@ -178,9 +179,65 @@ public final class TorchPeer {
         // backward pass (the peer's grad_art), our input gradient tells how FGSM/BIM compare with ART on this machine
         ours.put("grad_art", ours.get("grad"));
         ours.put("jac_loop", i -> c.logitJacobian(tx.get(i % tx.size())));
+        return alternate(List.of(python, script.toString(), "serve", rawMnist.toString(), weights.toString(), init.toString()), "",
+                ready -> { }, ours, pairs, reps);
+    }
+
+    /**
+     * Alternates the four operations of ark4j's {@code architecture} with its PyTorch twin ({@code tools/torch_twins.py}),
+     * each side on its own freshly initialised net and 15 batches of seeded random images in [0, 1): training steps,
+     * logits, loss input gradients and 10-class logit Jacobians, as {@link #ratios} does for the Papernot MNIST net on
+     * MNIST with shared weights (speed does not depend on the weights' values).
+     */
+    public static List<Ratio> twinRatios(String python, Path twins, Architecture architecture, int pairs, int reps) throws IOException {
+        if (!Files.isRegularFile(twins)) {
+            throw new IllegalArgumentException("--twins: " + twins + " is not a file; expected the kit's tools/torch_twins.py");
+        }
+        EngineBenchmark.Workload w = EngineBenchmark.Workload.of(architecture, BATCH);
+        MultiLayerNetwork net = w.net();
+        NetworkClassifier c = new NetworkClassifier(net, architecture);
+        List<INDArray> x = new ArrayList<>();
+        for (int i = 0; i < 15; i++) {
+            x.add(Nd4j.rand(DataType.FLOAT, w.x().shape()));
+        }
+        INDArray y = w.labels();
+        Map<String, IntConsumer> ours = new LinkedHashMap<>();
+        ours.put("train", i -> Engine.defaults().fit(net, new DataSet(x.get(i % x.size()), y)));
+        ours.put("infer", i -> c.logits(x.get(i % x.size())));
+        ours.put("grad", i -> c.lossGradient(x.get(i % x.size()), y, 1));
+        ours.put("jac_loop", i -> c.logitJacobian(x.get(i % x.size())));
+        return alternate(List.of(python, twins.toString(), "serve", architecture.cliName(), String.valueOf(BATCH)),
+                architecture.cliName() + " ", ready -> checkTwin(architecture, ready), ours, pairs, reps);
+    }
+
+    /** Refuses a twin whose READY line ("READY parameters=N") gives another parameter count than ark4j's net has. */
+    static void checkTwin(Architecture architecture, String ready) throws IOException {
+        MultiLayerNetwork net = new MultiLayerNetwork(architecture.configuration(1, TrainingConfig.builder(architecture).build().updater(), 1, DataType.FLOAT));
+        net.init();
+        Matcher m = Pattern.compile("parameters=([0-9]+)").matcher(ready);
+        if (!m.find() || Long.parseLong(m.group(1)) != net.numParams()) {
+            throw new IOException("the PyTorch twin of " + architecture.cliName() + " is not the same net: it says \"" + ready
+                    + "\", expected parameters=" + net.numParams());
+        }
+    }
+
+    /** What the peer's READY line must satisfy before any block runs. */
+    private interface ReadyCheck {
+        void check(String ready) throws IOException;
+    }
+
+    /**
+     * Runs a PyTorch server ({@code command}: it prints READY, which {@code readyCheck} accepts or refuses, then answers each "OP REPS" line with one RESULT line
+     * giving samples/s and the block's peak resident set) and alternates blocks of {@code reps} batches of each
+     * operation with ark4j's ({@code ours}, by the server's operation names; the Jacobian's blocks a quarter as many),
+     * {@code pairs} times after one warm-up block per side.
+     */
+    private static List<Ratio> alternate(List<String> command, String label, ReadyCheck readyCheck, Map<String, IntConsumer> ours, int pairs,
+                                         int reps) throws IOException {
         List<Ratio> out = new ArrayList<>();
-        Process p = new ProcessBuilder(python, script.toString(), "serve", rawMnist.toString(), weights.toString(), init.toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String python = command.get(0);
+        String script = command.get(1);
+        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
              PrintWriter cmd = new PrintWriter(p.getOutputStream(), true, StandardCharsets.UTF_8)) {
             String line;
@@ -188,8 +245,10 @@ public final class TorchPeer {
                 Progress.log("peer: " + line);
             }
             if (line == null) {
-                throw new IOException(script + " serve ended before READY (is torch installed for " + python + "?)");
+                throw new IOException(script + " serve ended before READY: see its message above (is torch installed for " + python
+                        + "? does it know the model?)");
             }
+            readyCheck.check(line);
             try (Progress prog = Progress.start("ark4j vs PyTorch", (long) ours.size() * (pairs + 1), "pairs")) {
                 for (String op : ours.keySet()) {
                     int opReps = op.equals("jac_loop") ? Math.max(1, reps / 4) : reps;
@@ -224,7 +283,7 @@ public final class TorchPeer {
                     for (int k = 0; k < pairs; k++) {
                         ratio[k] = ark[k] / torch[k];
                     }
-                    out.add(new Ratio(op, Stats.median(ark), Stats.median(torch), Stats.median(ratio), Arrays.stream(ratio).min().orElse(0),
+                    out.add(new Ratio(label + op, Stats.median(ark), Stats.median(torch), Stats.median(ratio), Arrays.stream(ratio).min().orElse(0),
                             Arrays.stream(ratio).max().orElse(0), pairs, arkPeak, torchPeak));
                 }
             }
