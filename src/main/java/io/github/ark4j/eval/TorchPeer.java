@@ -54,6 +54,9 @@ public final class TorchPeer {
     private static final Pattern SAMPLES_PER_S = Pattern.compile("samples_per_s=([0-9.]+)");
     private static final Pattern PEAK_KB = Pattern.compile("peak_rss_kb=([0-9]+)");
     private static final int BATCH = 128;
+    private static final long WARM_UP_NANOS = 5_000_000_000L;
+    /** Images each MNIST split must hold: the official test split's 10,000 (the kit's embedded subset has fewer). */
+    private static final int FULL_MNIST_IMAGES = 10_000;
 
     private final String python;
     private final Path script;
@@ -90,6 +93,16 @@ public final class TorchPeer {
         this.script = script;
         this.work = Files.createDirectories(work);
         this.rawMnist = decompress(mnist, work.resolve("mnist-raw"));
+        for (String split : new String[]{"train", "t10k"}) {
+            try (java.io.DataInputStream in = new java.io.DataInputStream(Files.newInputStream(rawMnist.resolve(split + "-images-idx3-ubyte")))) {
+                in.readInt();
+                int images = in.readInt();
+                if (images < FULL_MNIST_IMAGES) {
+                    throw new IllegalArgumentException("--peer needs the full MNIST files (ARK4J_DATA): " + mnist.resolve(split + "-images-idx3-ubyte")
+                            + " holds " + images + " images, expected at least " + FULL_MNIST_IMAGES + " (the reference trains on 8,000)");
+                }
+            }
+        }
     }
 
     /** Writes the reference's seeded initial weights and returns their folder. */
@@ -230,7 +243,7 @@ public final class TorchPeer {
      * Runs a PyTorch server ({@code command}: it prints READY, which {@code readyCheck} accepts or refuses, then answers each "OP REPS" line with one RESULT line
      * giving samples/s and the block's peak resident set) and alternates blocks of {@code reps} batches of each
      * operation with ark4j's ({@code ours}, by the server's operation names; the Jacobian's blocks a quarter as many),
-     * {@code pairs} times after one warm-up block per side.
+     * {@code pairs} times after one warm-up block per side (ark4j's lasting at least five seconds).
      */
     private static List<Ratio> alternate(List<String> command, String label, ReadyCheck readyCheck, Map<String, IntConsumer> ours, int pairs,
                                          int reps) throws IOException {
@@ -273,6 +286,11 @@ public final class TorchPeer {
                         }
                         double arkRate = opReps * BATCH / ((System.nanoTime() - t0) / 1e9);
                         arkPeak = Math.max(arkPeak, EngineBenchmark.peakRssMiB());
+                        // the JVM compiles a fresh operation's hot paths over its first seconds (one block of LeNet-5's
+                        // training steps is a tenth of a second): ark4j's warm-up runs on until they have settled
+                        while (k < 0 && System.nanoTime() - t0 < WARM_UP_NANOS) {
+                            ours.get(op).accept(cursor++);
+                        }
                         if (k >= 0) {
                             ark[k] = arkRate;
                             torch[k] = torchRate;
