@@ -1,12 +1,14 @@
 """PyTorch twins of ark4j's three nets, served for `ark4j bench --twins` (docs/performance.md, "The three nets against
-PyTorch"): the speed and memory counterpart of each net on random images, where `../shared/peer/torch_reference.py`
-covers the Papernot MNIST net on MNIST with the same weights. Developer tooling, not part of the kit.
+their PyTorch twins"): the speed and memory counterpart of each net on random images, where
+`../shared/peer/torch_reference.py` covers the Papernot MNIST net on MNIST with the same weights. Developer tooling,
+not part of the kit.
 
     .venv-peer/bin/python tools/torch_twins.py serve MODEL [BATCH]
 
-Prints "READY parameters=N" (the net's parameter count, which ark4j checks against its own), then reads "OP REPS" lines on stdin and runs REPS batches of OP, each on one batch of seeded random
-images in [0, 1) with labels i mod 10, printing one line per block: "RESULT op=OP ... samples_per_s=S peak_rss_kb=K"
-(the peak resident set over the block: the kernel's counter is reset before it). OP is one of
+Prints "READY parameters=N" (the net's parameter count, which ark4j checks against its own), then reads "OP REPS"
+lines on stdin and runs REPS batches of OP, each on one batch of seeded random images in [0, 1) with labels i mod 10,
+printing one line per block: "RESULT op=OP ... samples_per_s=S peak_rss_kb=K" (the peak resident set over the block:
+the kernel's counter is reset before it). OP is one of
   train     a training step of the net in training mode (dropout on): cross-entropy, backward, Nesterov SGD;
   infer     logits of the net in evaluation mode, without autograd;
   grad      the loss's gradient with respect to the input only (autograd.grad), as ark4j's gradient attacks ask for it;

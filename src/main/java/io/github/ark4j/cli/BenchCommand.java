@@ -69,6 +69,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--reps", defaultValue = "12", description = "Batches per block for --peer and --twins (Jacobian: a quarter; default: ${DEFAULT-VALUE}).")
     int reps;
 
+    @Option(names = "--warm-up", defaultValue = "5", description = "Seconds ark4j's warm-up block of each operation runs at least, "
+            + "for --peer and --twins: the JVM compiles an operation's hot paths over its first seconds (default: ${DEFAULT-VALUE}).")
+    double warmUp;
+
     @Option(names = "--attacks", description = "Instead of the engine: adversarial examples per second of every attack (docs/papers.md "
             + "parameters) on the quick-profile Papernot MNIST net and, when CIFAR-10 is present, a Papernot CIFAR-10 net trained "
             + "2 epochs on 10,000 images (speed only; both from the model cache).")
@@ -120,6 +124,7 @@ final class BenchCommand implements Callable<Integer> {
         Ranges.check("--seconds", seconds, 0.1, 3600);
         Ranges.check("--pairs", pairs, 1, 100);
         Ranges.check("--reps", reps, 1, 1000);
+        Ranges.check("--warm-up", warmUp, 0, 600);
         Ranges.check("--attack-samples", attackSamples, 1, 10_000);
         Ranges.check("--mutants", mutants, 1, 5_000);
         Ranges.check("--detect-inputs", detectInputs, 1, 10_000);
@@ -149,7 +154,7 @@ final class BenchCommand implements Callable<Integer> {
             System.out.println(TorchPeer.RATIO_HEADER);
             for (String m : models.stream().filter(v -> !v.isBlank()).toList()) {
                 for (TorchPeer.Ratio r : TorchPeer.twinRatios(peerPython(), KitFiles.locate("tools").resolve("torch_twins.py"),
-                        Architecture.fromCliName(m), pairs, reps)) {
+                        Architecture.fromCliName(m), new TorchPeer.Alternation(pairs, reps, warmUp))) {
                     System.out.println(r.markdown());
                     System.out.flush();
                 }
@@ -276,7 +281,7 @@ final class BenchCommand implements Callable<Integer> {
                 + " logits %.2e, loss input gradient %.2e, logit Jacobian %.2e, same predictions: %s%n",
                 a.logits(), a.lossGradient(), a.jacobian(), a.samePredictions());
         System.out.println(TorchPeer.RATIO_HEADER);
-        for (TorchPeer.Ratio r : t.ratios(trained, init, pairs, reps)) {
+        for (TorchPeer.Ratio r : t.ratios(trained, init, new TorchPeer.Alternation(pairs, reps, warmUp))) {
             System.out.println(r.markdown());
             System.out.flush();
         }

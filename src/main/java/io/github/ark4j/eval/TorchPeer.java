@@ -17,6 +17,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.io.BufferedReader;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -54,7 +55,6 @@ public final class TorchPeer {
     private static final Pattern SAMPLES_PER_S = Pattern.compile("samples_per_s=([0-9.]+)");
     private static final Pattern PEAK_KB = Pattern.compile("peak_rss_kb=([0-9]+)");
     private static final int BATCH = 128;
-    private static final long WARM_UP_NANOS = 5_000_000_000L;
     /** Images each MNIST split must hold: the official test split's 10,000 (the kit's embedded subset has fewer). */
     private static final int FULL_MNIST_IMAGES = 10_000;
 
@@ -65,6 +65,21 @@ public final class TorchPeer {
 
     /** Max relative errors (max |ours − torch| / max |torch|) of the equivalence check. */
     public record Agreement(double logits, double lossGradient, double jacobian, boolean samePredictions) {
+    }
+
+    /**
+     * How the two sides alternate: {@code pairs} measured pairs of blocks of {@code reps} batches per operation (the
+     * Jacobian's a quarter as many), after one warm-up block per side, ark4j's running on for at least
+     * {@code warmUpSeconds}: the JVM compiles a fresh operation's hot paths over its first seconds (one block of
+     * LeNet-5's training steps is a tenth of a second).
+     */
+    public record Alternation(int pairs, int reps, double warmUpSeconds) {
+        public Alternation {
+            if (pairs < 1 || reps < 1 || !(warmUpSeconds >= 0)) {
+                throw new IllegalArgumentException("pairs and reps must be at least 1 and the warm-up at least 0 s, got "
+                        + pairs + ", " + reps + ", " + warmUpSeconds);
+            }
+        }
     }
 
     /** One operation's alternating measurement. */
@@ -94,12 +109,12 @@ public final class TorchPeer {
         this.work = Files.createDirectories(work);
         this.rawMnist = decompress(mnist, work.resolve("mnist-raw"));
         for (String split : new String[]{"train", "t10k"}) {
-            try (java.io.DataInputStream in = new java.io.DataInputStream(Files.newInputStream(rawMnist.resolve(split + "-images-idx3-ubyte")))) {
+            try (DataInputStream in = new DataInputStream(Files.newInputStream(rawMnist.resolve(split + "-images-idx3-ubyte")))) {
                 in.readInt();
                 int images = in.readInt();
                 if (images < FULL_MNIST_IMAGES) {
-                    throw new IllegalArgumentException("--peer needs the full MNIST files (ARK4J_DATA): " + mnist.resolve(split + "-images-idx3-ubyte")
-                            + " holds " + images + " images, expected at least " + FULL_MNIST_IMAGES + " (the reference trains on 8,000)");
+                    throw new IllegalArgumentException("--peer needs the full MNIST files (ARK4J_DATA): " + mnist + ": "
+                            + split + "-images-idx3-ubyte holds " + images + " images, expected at least " + FULL_MNIST_IMAGES + " (the reference trains on 8,000)");
                 }
             }
         }
@@ -173,7 +188,7 @@ public final class TorchPeer {
      * Alternates blocks of {@code reps} batches of each operation between PyTorch (through {@code serve}) and ark4j,
      * {@code pairs} times, after one warm-up block per side.
      */
-    public List<Ratio> ratios(Path weights, Path init, int pairs, int reps) throws IOException {
+    public List<Ratio> ratios(Path weights, Path init, Alternation alternation) throws IOException {
         NetworkClassifier c = new NetworkClassifier(load(weights), Architecture.PAPERNOT_MNIST);
         MultiLayerNetwork trainee = load(init);
         Engine.defaults().accelerate(trainee);
@@ -193,7 +208,7 @@ public final class TorchPeer {
         ours.put("grad_art", ours.get("grad"));
         ours.put("jac_loop", i -> c.logitJacobian(tx.get(i % tx.size())));
         return alternate(List.of(python, script.toString(), "serve", rawMnist.toString(), weights.toString(), init.toString()), "",
-                ready -> { }, ours, pairs, reps);
+                ready -> { }, ours, alternation);
     }
 
     /**
@@ -202,7 +217,7 @@ public final class TorchPeer {
      * logits, loss input gradients and 10-class logit Jacobians, as {@link #ratios} does for the Papernot MNIST net on
      * MNIST with shared weights (speed does not depend on the weights' values).
      */
-    public static List<Ratio> twinRatios(String python, Path twins, Architecture architecture, int pairs, int reps) throws IOException {
+    public static List<Ratio> twinRatios(String python, Path twins, Architecture architecture, Alternation alternation) throws IOException {
         if (!Files.isRegularFile(twins)) {
             throw new IllegalArgumentException("--twins: " + twins + " is not a file; expected the kit's tools/torch_twins.py");
         }
@@ -220,7 +235,7 @@ public final class TorchPeer {
         ours.put("grad", i -> c.lossGradient(x.get(i % x.size()), y, 1));
         ours.put("jac_loop", i -> c.logitJacobian(x.get(i % x.size())));
         return alternate(List.of(python, twins.toString(), "serve", architecture.cliName(), String.valueOf(BATCH)),
-                architecture.cliName() + " ", ready -> checkTwin(architecture, ready), ours, pairs, reps);
+                architecture.cliName() + " ", ready -> checkTwin(architecture, ready), ours, alternation);
     }
 
     /** Refuses a twin whose READY line ("READY parameters=N") gives another parameter count than ark4j's net has. */
@@ -240,13 +255,15 @@ public final class TorchPeer {
     }
 
     /**
-     * Runs a PyTorch server ({@code command}: it prints READY, which {@code readyCheck} accepts or refuses, then answers each "OP REPS" line with one RESULT line
-     * giving samples/s and the block's peak resident set) and alternates blocks of {@code reps} batches of each
-     * operation with ark4j's ({@code ours}, by the server's operation names; the Jacobian's blocks a quarter as many),
-     * {@code pairs} times after one warm-up block per side (ark4j's lasting at least five seconds).
+     * Runs a PyTorch server ({@code command}: it prints READY, which {@code readyCheck} accepts or refuses, then
+     * answers each "OP REPS" line with one RESULT line giving samples/s and the block's peak resident set) and
+     * alternates blocks of each operation with ark4j's ({@code ours}, by the server's operation names) as
+     * {@code alternation} says.
      */
-    private static List<Ratio> alternate(List<String> command, String label, ReadyCheck readyCheck, Map<String, IntConsumer> ours, int pairs,
-                                         int reps) throws IOException {
+    private static List<Ratio> alternate(List<String> command, String label, ReadyCheck readyCheck, Map<String, IntConsumer> ours,
+                                         Alternation alternation) throws IOException {
+        int pairs = alternation.pairs();
+        int reps = alternation.reps();
         List<Ratio> out = new ArrayList<>();
         String python = command.get(0);
         String script = command.get(1);
@@ -286,9 +303,7 @@ public final class TorchPeer {
                         }
                         double arkRate = opReps * BATCH / ((System.nanoTime() - t0) / 1e9);
                         arkPeak = Math.max(arkPeak, EngineBenchmark.peakRssMiB());
-                        // the JVM compiles a fresh operation's hot paths over its first seconds (one block of LeNet-5's
-                        // training steps is a tenth of a second): ark4j's warm-up runs on until they have settled
-                        while (k < 0 && System.nanoTime() - t0 < WARM_UP_NANOS) {
+                        while (k < 0 && System.nanoTime() - t0 < alternation.warmUpSeconds() * 1e9) {
                             ours.get(op).accept(cursor++);
                         }
                         if (k >= 0) {

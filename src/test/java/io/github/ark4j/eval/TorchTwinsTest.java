@@ -32,7 +32,7 @@ class TorchTwinsTest {
     void eachOfTheThreeNetsHasATwinWithItsParametersAndEveryOperationARatio() throws IOException {
         String python = python();
         for (Architecture a : List.of(Architecture.PAPERNOT_MNIST, Architecture.PAPERNOT_CIFAR10, Architecture.LENET5)) {
-            List<TorchPeer.Ratio> ratios = TorchPeer.twinRatios(python, TWINS, a, 1, 1);
+            List<TorchPeer.Ratio> ratios = TorchPeer.twinRatios(python, TWINS, a, new TorchPeer.Alternation(1, 1, 0));
             assertEquals(List.of("train", "infer", "grad", "jac_loop"), ratios.stream().map(r -> r.operation().substring(a.cliName().length() + 1)).toList());
             for (TorchPeer.Ratio r : ratios) {
                 assertTrue(r.arkSamplesPerSecond() > 0 && r.torchSamplesPerSecond() > 0, r.markdown());
@@ -47,5 +47,13 @@ class TorchTwinsTest {
         IOException e = assertThrows(IOException.class, () -> TorchPeer.checkTwin(Architecture.LENET5, "READY parameters=12"));
         assertTrue(e.getMessage().contains("12") && e.getMessage().contains("lenet5"), e.getMessage());
         assertThrows(IOException.class, () -> TorchPeer.checkTwin(Architecture.LENET5, "READY"));
+    }
+
+    @Test
+    void anAlternationWithoutPairsOrWithANegativeWarmUpIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new TorchPeer.Alternation(0, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> new TorchPeer.Alternation(1, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new TorchPeer.Alternation(1, 1, -1));
+        assertThrows(IllegalArgumentException.class, () -> new TorchPeer.Alternation(1, 1, Double.NaN));
     }
 }
