@@ -32,7 +32,6 @@ class CacheProcessesTest {
     /** The uninterrupted run's cache files (relative name → bytes) and its result line. */
     static Map<String, byte[]> reference;
     static String referenceResult;
-    static double referenceSeconds;
 
     record Run(int exit, String out) {
         String result() {
@@ -77,9 +76,7 @@ class CacheProcessesTest {
     @BeforeAll
     static void uninterruptedRun() throws Exception {
         Path cache = work.resolve("reference");
-        long t0 = System.nanoTime();
         Run r = finish(start(cache, work.resolve("reference.log")), work.resolve("reference.log"));
-        referenceSeconds = (System.nanoTime() - t0) / 1e9;
         assertEquals(0, r.exit(), r.out());
         assertEquals(1, r.count("ark4j: training"), r.out());
         referenceResult = r.result();
@@ -116,17 +113,23 @@ class CacheProcessesTest {
         Path cache = work.resolve("killed");
         Random random = new Random(20261206L);
         List<String> killedIn = new ArrayList<>();
-        for (int k = 0; k < 6; k++) {
-            // anywhere from JVM start-up to the end of the last stage of an uninterrupted run
-            long delayMs = (long) (1000 * (0.5 + random.nextDouble() * referenceSeconds));
+        // one run killed in each phase of the work, at a random moment after the phase began: every run resumes from
+        // what the ones before left, so delays drawn over a whole run's length would mostly outlast the rest of it
+        String[] phases = {"", "ark4j: training", "computing FGSM-adversarial", "computing NAI-mutants", "computing NAI-label-changes"};
+        for (int k = 0; k < phases.length; k++) {
             Path log = work.resolve("killed-" + k + ".log");
             Process p = start(cache, log);
+            long began = System.nanoTime();
+            while (p.isAlive() && !phases[k].isEmpty() && !(Files.exists(log) && Files.readString(log).contains(phases[k]))) {
+                Thread.sleep(10);
+            }
+            long delayMs = phases[k].isEmpty() ? 500 + random.nextInt(1500) : random.nextInt(300);
             if (!p.waitFor(delayMs, TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly(); // SIGKILL: no shutdown hook, no finally block runs
                 p.waitFor();
                 String out = Files.readString(log);
-                killedIn.add(delayMs + " ms after " + out.lines().filter(l -> l.startsWith("ark4j: ") || l.startsWith("computing "))
-                        .reduce((a, b) -> b).orElse("start-up"));
+                killedIn.add((System.nanoTime() - began) / 1_000_000 + " ms after start, in "
+                        + out.lines().filter(l -> l.startsWith("ark4j: ") || l.startsWith("computing ")).reduce((a, b) -> b).orElse("start-up"));
             }
         }
         Run last = finish(start(cache, work.resolve("killed-last.log")), work.resolve("killed-last.log"));
