@@ -235,17 +235,15 @@ public final class TorchPeer {
         ours.put("grad", i -> c.lossGradient(x.get(i % x.size()), y, 1));
         ours.put("jac_loop", i -> c.logitJacobian(x.get(i % x.size())));
         return alternate(List.of(python, twins.toString(), "serve", architecture.cliName(), String.valueOf(BATCH)),
-                architecture.cliName() + " ", ready -> checkTwin(architecture, ready), ours, alternation);
+                architecture.cliName() + " ", ready -> checkTwin(architecture.cliName(), net.numParams(), ready), ours, alternation);
     }
 
     /** Refuses a twin whose READY line ("READY parameters=N") gives another parameter count than ark4j's net has. */
-    static void checkTwin(Architecture architecture, String ready) throws IOException {
-        MultiLayerNetwork net = new MultiLayerNetwork(architecture.configuration(1, TrainingConfig.builder(architecture).build().updater(), 1, DataType.FLOAT));
-        net.init();
+    static void checkTwin(String model, long parameters, String ready) throws IOException {
         Matcher m = Pattern.compile("parameters=([0-9]+)").matcher(ready);
-        if (!m.find() || Long.parseLong(m.group(1)) != net.numParams()) {
-            throw new IOException("the PyTorch twin of " + architecture.cliName() + " is not the same net: it says \"" + ready
-                    + "\", expected parameters=" + net.numParams());
+        if (!m.find() || Long.parseLong(m.group(1)) != parameters) {
+            throw new IOException("the PyTorch twin of " + model + " is not the same net: it says \"" + ready
+                    + "\", expected parameters=" + parameters);
         }
     }
 

@@ -44,9 +44,9 @@ class TorchTwinsTest {
 
     @Test
     void aTwinOfAnotherSizeIsRefused() {
-        IOException e = assertThrows(IOException.class, () -> TorchPeer.checkTwin(Architecture.LENET5, "READY parameters=12"));
+        IOException e = assertThrows(IOException.class, () -> TorchPeer.checkTwin("lenet5", 61706, "READY parameters=12"));
         assertTrue(e.getMessage().contains("12") && e.getMessage().contains("lenet5"), e.getMessage());
-        assertThrows(IOException.class, () -> TorchPeer.checkTwin(Architecture.LENET5, "READY"));
+        assertThrows(IOException.class, () -> TorchPeer.checkTwin("lenet5", 61706, "READY"));
     }
 
     @Test
