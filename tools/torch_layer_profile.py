@@ -1,19 +1,25 @@
-"""Where a PyTorch training step's time goes, by kind of work, for the twins of ark4j's nets: the counterpart of
-`ark4j bench --layers` (docs/performance.md, "Where a training step's time goes"). Developer tooling, not part of the kit.
+"""Where the time of a PyTorch training step, loss input gradient or logit Jacobian goes, by kind of work, for the twins
+of ark4j's nets: the counterpart of `ark4j bench --layers` (docs/performance.md, "Where the time goes, layer by layer").
+Developer tooling, not part of the kit.
 
     OMP_NUM_THREADS=2 .venv-peer/bin/python tools/torch_layer_profile.py [--model papernot-mnist] [--batch 128]
+        [--operation train|grad|jac]
 
-The step (forward, cross-entropy, backward, Nesterov SGD) is timed on its own (median of 21 after 5 warm-up steps),
-then 20 steps run under torch.profiler; every operator's own CPU time is attributed to the work it belongs to by its
-name and the autograd node or optimiser step it runs in, and the step's time is split by those shares.
+The call (a training step: forward, cross-entropy, backward, Nesterov SGD; a loss input gradient: autograd.grad with
+respect to the input only; a Jacobian: one forward pass, ten autograd.grad) is timed on its own (median of 21 after 5
+warm-up calls), then 20 calls run under torch.profiler; every operator's own CPU time is attributed to the work it belongs to by its
+name and the autograd node or optimiser step it runs in, and the call's time is split by those shares. The C library's
+allocator is first put in the state a process with a dataset loaded runs in (steady_allocator).
 """
 import argparse
+import ctypes
 import os
 import statistics
 import time
 
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 from torch.profiler import ProfilerActivity, profile
 
 NETS = {
@@ -25,6 +31,36 @@ NETS = {
 
 WORK = ["convolution forward", "convolution backward", "max pooling forward", "max pooling backward", "dense forward",
         "dense backward", "output loss, both passes", "ReLU, both passes", "dropout, both passes", "optimiser step", "rest"]
+
+
+OPERATIONS = {"train": "training step", "grad": "loss input gradient", "jac": "10-class logit Jacobian"}
+
+# mallopt(3) parameters
+M_TRIM_THRESHOLD = -1
+M_MMAP_THRESHOLD = -3
+
+
+def steady_allocator():
+    """Blocks up to 32 MiB from the heap and up to 64 MiB of freed memory kept there: the thresholds glibc's dynamic
+    adjustment sets itself after a process frees a mapped block of 32 MiB, such as the float copy of MNIST's test
+    images a loader converts. Without them a process that has not freed such a block maps every activation afresh
+    and faults its pages in on every call (11,000 page faults per loss gradient of the Papernot MNIST net at batch
+    128, against none after loading MNIST, and a quarter fewer samples per second), which is not how PyTorch runs
+    beside a dataset (`../shared/peer/torch_reference.py` loads MNIST before it serves)."""
+    libc = ctypes.CDLL("libc.so.6")
+    if not (libc.mallopt(M_MMAP_THRESHOLD, 32 << 20) and libc.mallopt(M_TRIM_THRESHOLD, 64 << 20)):
+        raise SystemExit("mallopt refused the allocator's thresholds")
+
+
+def input_grad(model, x, y):
+    x = x.clone().requires_grad_(True)
+    return torch.autograd.grad(F.cross_entropy(model(x), y), x)[0]
+
+
+def jac_loop(model, x):
+    x = x.clone().requires_grad_(True)
+    z = model(x)
+    return torch.stack([torch.autograd.grad(z[:, k].sum(), x, retain_graph=k < 9)[0] for k in range(10)])
 
 
 def network(name):
@@ -79,7 +115,9 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--model", default="papernot-mnist", choices=sorted(NETS))
     p.add_argument("--batch", type=int, default=128)
+    p.add_argument("--operation", default="train", choices=sorted(OPERATIONS))
     a = p.parse_args()
+    steady_allocator()
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "2")))
     torch.manual_seed(7)
     net, channels, size = network(a.model)
@@ -92,6 +130,10 @@ def main():
         opt.zero_grad(set_to_none=True)
         loss_fn(net(x), y).backward()
         opt.step()
+
+    if a.operation != "train":
+        net.eval()
+        step = (lambda: input_grad(net, x, y)) if a.operation == "grad" else (lambda: jac_loop(net, x))
 
     for _ in range(5):
         step()
@@ -108,14 +150,14 @@ def main():
     for e in prof.events():
         own[work_of(e)] += e.self_cpu_time_total
     total = sum(own.values())
-    print(f"{a.model}, batch {a.batch}: PyTorch {torch.__version__} training step {step_ms:.1f} ms "
+    print(f"{a.model}, batch {a.batch}: PyTorch {torch.__version__} {OPERATIONS[a.operation]} {step_ms:.1f} ms "
           f"({a.batch / step_ms * 1e3:.0f} samples/s), {torch.get_num_threads()} threads")
     print()
-    print("| work | ms per step | share |")
+    print("| work | ms per call | share |")
     print("|---|---|---|")
     for w in WORK:
         print(f"| {w} | {step_ms * own[w] / total:.2f} | {100 * own[w] / total:.1f}% |")
-    print(f"| whole step | {step_ms:.2f} | 100% |")
+    print(f"| whole {OPERATIONS[a.operation]} | {step_ms:.2f} | 100% |")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,9 @@ the kernel's counter is reset before it). OP is one of
   grad      the loss's gradient with respect to the input only (autograd.grad), as ark4j's gradient attacks ask for it;
   jac_loop  the 10 logits' input gradients: one forward pass, ten autograd.grad calls.
 "quit" ends the server. The nets are those of tools/torch_layer_profile.py.
+
+The C library's allocator is first put in the state a process reaches once it has freed a large block, as loading a
+dataset does (torch_layer_profile.steady_allocator): PyTorch is measured as a user with data in memory runs it.
 """
 import os
 import sys
@@ -22,7 +25,7 @@ import time
 import torch
 import torch.nn.functional as F
 
-from torch_layer_profile import NETS, network
+from torch_layer_profile import NETS, input_grad, jac_loop, network, steady_allocator
 
 BATCHES = 15
 
@@ -41,18 +44,8 @@ def reset_peak():
         f.write("5")
 
 
-def input_grad(model, x, y):
-    x = x.clone().requires_grad_(True)
-    return torch.autograd.grad(F.cross_entropy(model(x), y), x)[0]
-
-
-def jac_loop(model, x):
-    x = x.clone().requires_grad_(True)
-    z = model(x)
-    return torch.stack([torch.autograd.grad(z[:, k].sum(), x, retain_graph=k < 9)[0] for k in range(10)])
-
-
 def serve(name, batch):
+    steady_allocator()
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "2")))
     torch.manual_seed(7)
     model, channels, size = network(name)

@@ -109,8 +109,8 @@ final class BenchCommand implements Callable<Integer> {
             + "--spark local[1]. See docs/cluster.md.")
     String spark;
 
-    @Option(names = "--layers", description = "Instead of the engine's four operations: where a training step's and a loss input gradient's "
-            + "time goes, by kind of work (convolution forward and backward, pooling, dense, ReLU, loss, updater, the rest: milliseconds per "
+    @Option(names = "--layers", description = "Instead of the engine's four operations: where a training step's, a loss input gradient's and a "
+            + "10-class logit Jacobian's time goes, by kind of work (convolution forward and backward, pooling, dense, ReLU, loss, updater, the rest: milliseconds per "
             + "call, FLOPs and the rate each reaches against this machine's sgemm), for each --model, each sampled for --seconds. See "
             + "docs/performance.md.")
     boolean layers;

@@ -25,11 +25,24 @@ final class Idx {
     private Idx() {
     }
 
-    /** The dimensions and the raw bytes of an IDX file. */
-    record Contents(int[] dims, byte[] data) {
+    /** What a caller makes of an IDX file's payload once the header is read. */
+    interface Payload<T> {
+        /** Reads the payload, {@code total} bytes (the product of {@code dims}), in order through {@code bytes}. */
+        T read(int[] dims, long total, Bytes bytes) throws IOException;
     }
 
-    static Contents read(Path file, int expectedMagic) throws DataFormatException {
+    /** A payload's bytes, in order. */
+    interface Bytes {
+        /** Fills {@code buffer[0, count)} with the next bytes; fails, naming the file, where the payload ends early. */
+        void next(byte[] buffer, int count) throws IOException;
+    }
+
+    /**
+     * Reads the header of {@code file}, checks its magic number and lets {@code payload} read the data; fails, naming
+     * the file, on a truncated payload or bytes after it. Nothing of the payload is held here: a caller may stream it
+     * into its own storage.
+     */
+    static <T> T read(Path file, int expectedMagic, Payload<T> payload) throws DataFormatException {
         try (InputStream raw = Files.newInputStream(file);
              DataInputStream in = new DataInputStream(new BufferedInputStream(
                      file.toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw, 1 << 16))) {
@@ -56,15 +69,20 @@ final class Idx {
             if (total > Integer.MAX_VALUE - 16) {
                 throw new DataFormatException(file, "IDX payload of " + total + " bytes is too large");
             }
-            byte[] data = new byte[(int) total];
-            int read = in.readNBytes(data, 0, data.length);
-            if (read < data.length) {
-                throw new DataFormatException(file, "truncated: the header promises " + total + " data bytes but only " + read + " are present");
-            }
+            long promised = total;
+            long[] delivered = {0};
+            T result = payload.read(dims, total, (buffer, count) -> {
+                int read = in.readNBytes(buffer, 0, count);
+                delivered[0] += read;
+                if (read < count) {
+                    throw new DataFormatException(file, "truncated: the header promises " + promised + " data bytes but only "
+                            + delivered[0] + " are present");
+                }
+            });
             if (in.read() != -1) {
                 throw new DataFormatException(file, "trailing bytes after the " + total + " data bytes the header promises");
             }
-            return new Contents(dims, data);
+            return result;
         } catch (NoSuchFileException e) {
             throw new DataFormatException(file, "file not found", e);
         } catch (EOFException e) {

@@ -1,6 +1,7 @@
 package io.github.ark4j.data;
 
 import io.github.ark4j.util.Progress;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,31 +39,45 @@ public final class Mnist {
     public static LabeledImages load(Path folder, Split split) throws DataFormatException {
         Path images = find(folder, split.prefix + "-images-idx3-ubyte");
         Path labels = find(folder, split.prefix + "-labels-idx1-ubyte");
-        Idx.Contents img = Idx.read(images, Idx.IMAGES_MAGIC);
-        Idx.Contents lab = Idx.read(labels, Idx.LABELS_MAGIC);
-        if (img.dims().length != 3 || img.dims()[1] != 28 || img.dims()[2] != 28) {
-            throw new DataFormatException(images, "expected images of 28x28 pixels, header says " + java.util.Arrays.toString(img.dims()));
-        }
-        int n = img.dims()[0];
-        if (lab.dims()[0] != n) {
-            throw new DataFormatException(labels, "holds " + lab.dims()[0] + " labels but " + images.getFileName() + " holds " + n + " images: counts must match");
-        }
-        int[] y = new int[n];
-        for (int i = 0; i < n; i++) {
-            y[i] = lab.data()[i] & 0xff;
-            if (y[i] >= CLASSES) {
-                throw new DataFormatException(labels, "label " + i + " is " + y[i] + ", expected 0..9");
+        int[] y = Idx.read(labels, Idx.LABELS_MAGIC, (dims, total, bytes) -> {
+            byte[] raw = new byte[(int) total];
+            bytes.next(raw, raw.length);
+            int[] classes = new int[raw.length];
+            for (int i = 0; i < raw.length; i++) {
+                classes[i] = raw[i] & 0xff;
+                if (classes[i] >= CLASSES) {
+                    throw new DataFormatException(labels, "label " + i + " is " + classes[i] + ", expected 0..9");
+                }
             }
-        }
-        UnitPixels x = new UnitPixels(n, 1, 28, 28);
-        x.put(img.data(), 0, img.data().length, 0);
+            return classes;
+        });
+        // streamed in chunks into the array's off-heap memory: the whole file's bytes on the Java heap (47 MB for the
+        // training images) would stay resident with the heap they grew
+        INDArray x = Idx.read(images, Idx.IMAGES_MAGIC, (dims, total, bytes) -> {
+            if (dims.length != 3 || dims[1] != 28 || dims[2] != 28) {
+                throw new DataFormatException(images, "expected images of 28x28 pixels, header says " + java.util.Arrays.toString(dims));
+            }
+            if (dims[0] != y.length) {
+                throw new DataFormatException(labels, "holds " + y.length + " labels but " + images.getFileName() + " holds " + dims[0]
+                        + " images: counts must match");
+            }
+            UnitPixels pixels = new UnitPixels(dims[0], 1, 28, 28);
+            byte[] chunk = new byte[1 << 16];
+            for (long at = 0; at < total; at += chunk.length) {
+                int count = (int) Math.min(chunk.length, total - at);
+                bytes.next(chunk, count);
+                pixels.put(chunk, 0, count, at);
+            }
+            return pixels.array();
+        });
+        int n = y.length;
         int full = split == Split.TRAIN ? FULL_TRAIN_SIZE : FULL_TEST_SIZE;
         if (n < full && SUBSET_ANNOUNCED.compareAndSet(false, true)) {
             Progress.log("ark4j: MNIST in " + folder + " is a subset (" + n + " " + split.name().toLowerCase()
                     + " images), not the full dataset; set ARK4J_DATA or -Dark4j.data to a folder with the full files (see README)");
         }
         return new LabeledImages("mnist-" + split.name().toLowerCase() + " (" + n + " images)",
-                x.array(), y, CLASSES);
+                x, y, CLASSES);
     }
 
     /** True when the folder holds all four files. */

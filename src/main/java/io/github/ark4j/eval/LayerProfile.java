@@ -23,8 +23,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Where a training step's or an input gradient's time goes, by kind of work: the kit's training step ({@link Engine#fit})
- * or a loss input gradient ({@link Operation#INPUT_GRADIENT}) runs on random images for a while under Java Flight
+ * Where a training step's, an input gradient's or a Jacobian's time goes, by kind of work: the kit's training step
+ * ({@link Engine#fit}), a loss input gradient ({@link Operation#INPUT_GRADIENT}) or a logit Jacobian runs on random images for a while under Java Flight
  * Recorder's sampling (every 10 ms, in Java and in native code), and each sample of the calling thread is attributed by
  * its stack to the work it was in: a convolution's forward pass, its backward
  * pass, the forward pre-activations DL4J's convolution layer computes again at the start of its backward pass (where
@@ -61,7 +61,12 @@ public final class LayerProfile {
          * One loss input gradient, as the attacks ask for it ({@code NetworkClassifier.lossGradient}): a forward pass of the
          * gradient view and one backward pass that computes ∂X only.
          */
-        INPUT_GRADIENT("loss input gradient", "io.github.ark4j.model.NetworkClassifier.");
+        INPUT_GRADIENT("loss input gradient", "io.github.ark4j.model.NetworkClassifier."),
+        /**
+         * One 10-class logit Jacobian ({@code NetworkClassifier.logitJacobian}): a forward pass of the gradient view and
+         * one backward pass per class that computes ∂X only.
+         */
+        LOGIT_JACOBIAN("10-class logit Jacobian", "io.github.ark4j.model.NetworkClassifier.");
 
         final String label;
         /** A frame every sample of this operation has on its stack. */
@@ -123,6 +128,10 @@ public final class LayerProfile {
             case INPUT_GRADIENT -> {
                 NetworkClassifier classifier = new NetworkClassifier(net, architecture);
                 yield () -> classifier.lossGradient(x, w.labels(), 1).close();
+            }
+            case LOGIT_JACOBIAN -> {
+                NetworkClassifier classifier = new NetworkClassifier(net, architecture);
+                yield () -> classifier.logitJacobian(x).close();
             }
         };
         long warm = System.nanoTime();
@@ -217,7 +226,7 @@ public final class LayerProfile {
      * recomputation of the forward pass. A training step's backward pass computes ∂W and ∂X (twice the forward FLOPs;
      * the output layer's three passes under {@link Work#OUTPUT}) except the first layer's ∂X, which nothing reads (once);
      * an input gradient's computes ∂X only (once the forward FLOPs), its last layer being the gradient view's dense
-     * logits layer.
+     * logits layer; a Jacobian's ten backward passes compute ∂X only (ten times the forward FLOPs).
      */
     static Map<Work, Double> flops(MultiLayerNetwork net, INDArray x, Operation operation) {
         Map<Work, Double> out = new EnumMap<>(Work.class);
@@ -234,7 +243,12 @@ public final class LayerProfile {
                 out.merge(Work.OUTPUT, 3 * f, Double::sum);
             } else {
                 out.merge(conv ? Work.CONVOLUTION_FORWARD : Work.DENSE_FORWARD, f, Double::sum);
-                out.merge(conv ? Work.CONVOLUTION_BACKWARD : Work.DENSE_BACKWARD, training && l > 0 ? 2 * f : f, Double::sum);
+                double backward = switch (operation) {
+                    case TRAINING_STEP -> l > 0 ? 2 * f : f;
+                    case INPUT_GRADIENT -> f;
+                    case LOGIT_JACOBIAN -> 10 * f;
+                };
+                out.merge(conv ? Work.CONVOLUTION_BACKWARD : Work.DENSE_BACKWARD, backward, Double::sum);
             }
         }
         return out;

@@ -92,6 +92,11 @@ class LayerProfileTest {
         assertEquals(denseForward, perGradient.get(Work.DENSE_FORWARD), 1e-9);
         assertEquals(denseForward, perGradient.get(Work.DENSE_BACKWARD), 1e-9);
         assertNull(perGradient.get(Work.OUTPUT));
+        // a Jacobian: one forward pass, ten backward passes that compute ∂X only
+        Map<Work, Double> perJacobian = LayerProfile.flops(net, Nd4j.rand(DataType.FLOAT, 2, 1, 28, 28), Operation.LOGIT_JACOBIAN);
+        assertEquals(convForward, perJacobian.get(Work.CONVOLUTION_FORWARD), 1e-9);
+        assertEquals(10 * convForward, perJacobian.get(Work.CONVOLUTION_BACKWARD), 1e-9);
+        assertEquals(10 * denseForward, perJacobian.get(Work.DENSE_BACKWARD), 1e-9);
     }
 
     @ParameterizedTest
