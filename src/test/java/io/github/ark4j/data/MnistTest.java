@@ -36,6 +36,12 @@ class MnistTest {
         for (int p : new int[]{0, 300, 406, 783}) {
             assertEquals((raw[16 + p] & 0xff) / 255f, train.features().getFloat(0, 0, p / 28, p % 28), 0f);
         }
+        // every pixel, across the pieces the loader streams the file in
+        float[] expected = new float[raw.length - 16];
+        for (int i = 0; i < expected.length; i++) {
+            expected[i] = (raw[16 + i] & 0xff) / 255f;
+        }
+        assertArrayEquals(expected, train.features().dup('c').data().asFloat());
         assertEquals(0.1307, train.features().meanNumber().doubleValue(), 0.005);
     }
 
