@@ -7,9 +7,10 @@ Developer tooling, not part of the kit.
 
 The call (a training step: forward, cross-entropy, backward, Nesterov SGD; a loss input gradient: autograd.grad with
 respect to the input only; a Jacobian: one forward pass, ten autograd.grad) is timed on its own (median of 21 after 5
-warm-up calls), then 20 calls run under torch.profiler; every operator's own CPU time is attributed to the work it belongs to by its
-name and the autograd node or optimiser step it runs in, and the call's time is split by those shares. The C library's
-allocator is first put in the state a process with a dataset loaded runs in (steady_allocator).
+warm-up calls), then 20 calls run under torch.profiler; every operator's own CPU time is attributed to the work it
+belongs to by its name and the autograd node or optimiser step it runs in, and the call's time is split by those
+shares. The C library's allocator is first put in the state a process with a dataset loaded runs in
+(steady_allocator).
 """
 import argparse
 import ctypes
@@ -45,7 +46,7 @@ def steady_allocator():
     adjustment sets itself after a process frees a mapped block of 32 MiB, such as the float copy of MNIST's test
     images a loader converts. Without them a process that has not freed such a block maps every activation afresh
     and faults its pages in on every call (11,000 page faults per loss gradient of the Papernot MNIST net at batch
-    128, against none after loading MNIST, and a quarter fewer samples per second), which is not how PyTorch runs
+    128, against none after loading MNIST, and about a fifth fewer samples per second), which is not how PyTorch runs
     beside a dataset (`../shared/peer/torch_reference.py` loads MNIST before it serves)."""
     libc = ctypes.CDLL("libc.so.6")
     if not (libc.mallopt(M_MMAP_THRESHOLD, 32 << 20) and libc.mallopt(M_TRIM_THRESHOLD, 64 << 20)):

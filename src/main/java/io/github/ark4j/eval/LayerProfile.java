@@ -24,17 +24,18 @@ import java.util.Map;
 
 /**
  * Where a training step's, an input gradient's or a Jacobian's time goes, by kind of work: the kit's training step
- * ({@link Engine#fit}), a loss input gradient ({@link Operation#INPUT_GRADIENT}) or a logit Jacobian runs on random images for a while under Java Flight
- * Recorder's sampling (every 10 ms, in Java and in native code), and each sample of the calling thread is attributed by
- * its stack to the work it was in: a convolution's forward pass, its backward
- * pass, the forward pre-activations DL4J's convolution layer computes again at the start of its backward pass (where
- * the engine does not spare it that), a pooling layer, a dense layer, the output layer and its loss, the ReLUs,
- * dropout, the updater, or the rest (DL4J's bookkeeping, the gradient's flattening, Java). Times are the step's time
- * split by the shares of samples; the arithmetic of convolutions and dense layers (multiply-adds counted as two FLOPs;
- * a training step's backward pass computes the input and the weight gradient, twice the forward's; an input gradient's
- * the input gradient only) gives the rate each reaches,
- * against this machine's float32 matrix-product rate (OpenBLAS {@code sgemm} on all cores) as the roofline. The
- * oneDNN worker threads are not sampled: the training thread waits in native code while they run, and counts for them.
+ * ({@link Engine#fit}), a loss input gradient ({@link Operation#INPUT_GRADIENT}) or a 10-class logit Jacobian
+ * ({@link Operation#LOGIT_JACOBIAN}) runs on random images for a while under Java Flight Recorder's sampling (every
+ * 10 ms, in Java and in native code), and each sample of the calling thread is attributed by its stack to the work it
+ * was in: a convolution's forward pass, its backward pass, the forward pre-activations DL4J's convolution layer
+ * computes again at the start of its backward pass (where the engine does not spare it that), a pooling layer, a dense
+ * layer, the output layer and its loss, the ReLUs, dropout, the updater, or the rest (DL4J's bookkeeping, the
+ * gradient's flattening, Java). Times are the call's time split by the shares of samples; the arithmetic of
+ * convolutions and dense layers (multiply-adds counted as two FLOPs; a training step's backward pass computes the input
+ * and the weight gradient, twice the forward's; an input gradient's the input gradient only; a Jacobian's ten input
+ * gradients) gives the rate each reaches, against this machine's float32 matrix-product rate (OpenBLAS {@code sgemm}
+ * on all cores) as the roofline. The oneDNN worker threads are not sampled: the calling thread waits in native code
+ * while they run, and counts for them.
  */
 public final class LayerProfile {
     /** The kinds of work a call is split into. */
