@@ -110,7 +110,9 @@ class LayerProfileTest {
             shares += r.ms(w);
         }
         assertEquals(r.stepMs(), shares, 1e-6 * r.stepMs(), "the kinds of work add up to the call");
-        assertTrue(r.ms(Work.CONVOLUTION_BACKWARD) > 0 && r.ms(Work.CONVOLUTION_FORWARD) > 0, r.markdown());
+        assertTrue(r.ms(Work.CONVOLUTION_BACKWARD) > 0, r.markdown());
+        // a Jacobian's one forward pass is under 2% of its time beside ten backward passes: a few dozen samples may miss it
+        assertTrue(operation == Operation.LOGIT_JACOBIAN || r.ms(Work.CONVOLUTION_FORWARD) > 0, r.markdown());
         assertTrue(r.samples().getOrDefault(Work.REST, 0) < r.totalSamples() / 2, "most samples are in a known kind of work: " + r.markdown());
     }
 }
