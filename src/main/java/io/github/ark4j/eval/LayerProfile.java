@@ -124,16 +124,11 @@ public final class LayerProfile {
         MultiLayerNetwork net = w.net();
         INDArray x = w.x();
         org.nd4j.linalg.dataset.DataSet batchData = w.dataSet();
+        NetworkClassifier classifier = new NetworkClassifier(net, architecture);
         Runnable call = switch (operation) {
             case TRAINING_STEP -> () -> Engine.defaults().fit(net, batchData);
-            case INPUT_GRADIENT -> {
-                NetworkClassifier classifier = new NetworkClassifier(net, architecture);
-                yield () -> classifier.lossGradient(x, w.labels(), 1).close();
-            }
-            case LOGIT_JACOBIAN -> {
-                NetworkClassifier classifier = new NetworkClassifier(net, architecture);
-                yield () -> classifier.logitJacobian(x).close();
-            }
+            case INPUT_GRADIENT -> () -> classifier.lossGradient(x, w.labels(), 1).close();
+            case LOGIT_JACOBIAN -> () -> classifier.logitJacobian(x).close();
         };
         long warm = System.nanoTime();
         do {

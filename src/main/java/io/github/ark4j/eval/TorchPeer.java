@@ -17,7 +17,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.io.BufferedReader;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -62,6 +61,9 @@ public final class TorchPeer {
     private final Path script;
     private final Path work;
     private final Path rawMnist;
+    /** The full MNIST splits, as the reference holds them too. */
+    private final LabeledImages train;
+    private final LabeledImages test;
 
     /** Max relative errors (max |ours − torch| / max |torch|) of the equivalence check. */
     public record Agreement(double logits, double lossGradient, double jacobian, boolean samePredictions) {
@@ -108,14 +110,13 @@ public final class TorchPeer {
         this.script = script;
         this.work = Files.createDirectories(work);
         this.rawMnist = decompress(mnist, work.resolve("mnist-raw"));
-        for (String split : new String[]{"train", "t10k"}) {
-            try (DataInputStream in = new DataInputStream(Files.newInputStream(rawMnist.resolve(split + "-images-idx3-ubyte")))) {
-                in.readInt();
-                int images = in.readInt();
-                if (images < FULL_MNIST_IMAGES) {
-                    throw new IllegalArgumentException("--peer needs the full MNIST files (ARK4J_DATA): " + mnist + ": "
-                            + split + "-images-idx3-ubyte holds " + images + " images, expected at least " + FULL_MNIST_IMAGES + " (the reference trains on 8,000)");
-                }
+        // read once, with the kit's loader, for the agreement and the throughput blocks
+        this.train = Mnist.load(rawMnist, Mnist.Split.TRAIN);
+        this.test = Mnist.load(rawMnist, Mnist.Split.TEST);
+        for (LabeledImages set : List.of(train, test)) {
+            if (set.size() < FULL_MNIST_IMAGES) {
+                throw new IllegalArgumentException("--peer needs the full MNIST files (ARK4J_DATA): " + mnist + " holds " + set.name()
+                        + ", expected at least " + FULL_MNIST_IMAGES + " images per split (the reference trains on 8,000)");
             }
         }
     }
@@ -163,7 +164,7 @@ public final class TorchPeer {
         Path dump = work.resolve("dump");
         call("dump", rawMnist.toString(), weights.toString(), dump.toString());
         NetworkClassifier c = new NetworkClassifier(load(weights), Architecture.PAPERNOT_MNIST);
-        LabeledImages batch = Mnist.load(rawMnist, Mnist.Split.TEST).first(BATCH);
+        LabeledImages batch = test.first(BATCH);
         INDArray x = batch.features();
         INDArray logits = c.logits(x);
         // the reference differentiates the batch-mean loss; ours is each sample's own loss
@@ -192,12 +193,10 @@ public final class TorchPeer {
         NetworkClassifier c = new NetworkClassifier(load(weights), Architecture.PAPERNOT_MNIST);
         MultiLayerNetwork trainee = load(init);
         Engine.defaults().accelerate(trainee);
-        LabeledImages test = Mnist.load(rawMnist, Mnist.Split.TEST).first(15 * BATCH);
-        LabeledImages train = Mnist.load(rawMnist, Mnist.Split.TRAIN).first(62 * BATCH);
         List<INDArray> tx = batches(test.features(), 15);
-        List<INDArray> ty = batches(test.oneHot(), 15);
+        List<INDArray> ty = batches(test.first(15 * BATCH).oneHot(), 15);
         List<INDArray> rx = batches(train.features(), 62);
-        List<INDArray> ry = batches(train.oneHot(), 62);
+        List<INDArray> ry = batches(train.first(62 * BATCH).oneHot(), 62);
         // the peer's operation names, in the order they are measured and reported
         Map<String, IntConsumer> ours = new LinkedHashMap<>();
         ours.put("train", i -> Engine.defaults().fit(trainee, new DataSet(rx.get(i % rx.size()), ry.get(i % ry.size()))));
