@@ -5,6 +5,8 @@ import org.bytedeco.dnnl.stream;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.lang.ref.Reference;
+
 /**
  * What the engine's oneDNN primitives share: the CPU engine, a stream per thread (oneDNN streams are not thread-safe;
  * a network's layers run on the caller's thread) and ND4J arrays seen as the plain {@code void*} data handles oneDNN
@@ -25,6 +27,15 @@ final class OneDnn {
     /** The address of a contiguous array's first element. */
     static Pointer address(INDArray a) {
         return at(a.data().address() + a.offset() * a.dataType().width());
+    }
+
+    /**
+     * Keeps the arrays a primitive was handed by {@link #address} reachable until here, after the primitive has run: an
+     * address does not hold its array, and an array the caller no longer uses (a contiguous copy made for the call) could
+     * otherwise be collected and its memory freed while the primitive reads or writes it.
+     */
+    static void keepReachable(Object... arrays) {
+        Reference.reachabilityFence(arrays);
     }
 
     /** A raw address as a JavaCPP pointer. */

@@ -125,6 +125,7 @@ final class OneDnnConvolution {
         f.primitive.execute(s, args);
         f.dst.out(s, z);
         s._wait();
+        OneDnn.keepReachable(x, w, bias, z);
         if (handOn && f.dst.converts()) {
             HANDED_ON.set(new HandedOn(z, f.dst.layout, dstRole));
         }
@@ -148,6 +149,7 @@ final class OneDnnConvolution {
         p.data.execute(s, args);
         p.dataDiffSrc.out(s, dx);
         s._wait();
+        OneDnn.keepReachable(x, w, delta, dx);
     }
 
     /**
@@ -181,6 +183,7 @@ final class OneDnnConvolution {
             p.dataDiffSrc.out(s, dx);
         }
         s._wait();
+        OneDnn.keepReachable(x, w, delta, dw, dbias, dx);
     }
 
     private Plan plan(INDArray x, INDArray w, boolean hasBias, int[] strides, int[] pad) {

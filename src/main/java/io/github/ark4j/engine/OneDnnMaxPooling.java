@@ -63,6 +63,7 @@ final class OneDnnMaxPooling {
             last = null;
             p.inference().execute(s, args);
             s._wait();
+            OneDnn.keepReachable(x, y);
             return;
         }
         long bytes = p.forwardPd.workspace_desc().get_size();
@@ -75,6 +76,7 @@ final class OneDnnMaxPooling {
         args.put(dnnl.DNNL_ARG_WORKSPACE, bind(p.workspace, workspace));
         p.forward.execute(s, args);
         s._wait();
+        OneDnn.keepReachable(x, y);
         last = p;
     }
 
@@ -95,6 +97,7 @@ final class OneDnnMaxPooling {
         args.put(dnnl.DNNL_ARG_DIFF_SRC, bind(p.src, dx));
         p.backward.execute(s, args);
         s._wait();
+        OneDnn.keepReachable(dy, dx);
         return true;
     }
 

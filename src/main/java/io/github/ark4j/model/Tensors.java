@@ -5,6 +5,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.conditions.Conditions;
 
+import java.lang.ref.Reference;
 import java.nio.FloatBuffer;
 
 import java.util.Arrays;
@@ -31,6 +32,9 @@ public final class Tensors {
         for (float[] row : rows) {
             flat.get(row);
         }
+        // the buffer views c's native memory without holding c: once c is unreachable the collector may free that
+        // memory while the rows are still read from it (a crash, or another array's values)
+        Reference.reachabilityFence(c);
         return rows;
     }
 

@@ -3,6 +3,7 @@ package io.github.ark4j.util;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -48,6 +49,8 @@ public final class Sha256 {
             ByteBuffer view = c.data().asNio().order(ByteOrder.nativeOrder()).duplicate();
             view.position(0).limit((int) (c.length() * c.dataType().width()));
             md.update(view);
+            // the view does not hold c, whose native memory it reads: c must stay reachable until it is hashed
+            Reference.reachabilityFence(c);
         }
         return HexFormat.of().formatHex(md.digest());
     }
