@@ -1,10 +1,14 @@
 package io.github.ark4j.model;
 
+import io.github.ark4j.util.UnderCollection;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.time.Duration;
+import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -19,6 +23,20 @@ class TensorsTest {
         assertArrayEquals(expected, Tensors.floatRows(c.dup('f')));
         float[][] tail = Tensors.floatRows(c.get(NDArrayIndex.interval(2, 4)));
         assertArrayEquals(new float[][]{expected[2], expected[3]}, tail);
+    }
+
+    /**
+     * The rows are read from a copy's native memory through a view that does not hold the copy: the copy must stay
+     * alive until they are read. Without that, about one call in a hundred under this collector returns values of freed
+     * memory (20 of 2,499 and 27 of 692 in two runs).
+     */
+    @Test
+    void floatRowsAreRightWhileTheCollectorRuns() {
+        INDArray batch = Nd4j.rand(DataType.FLOAT, 100, 3, 32, 32);
+        float[][] expected = batch.reshape(100, 3 * 32 * 32).toFloatMatrix();
+        UnderCollection.Outcome o = UnderCollection.run(Duration.ofSeconds(5), () -> Arrays.deepEquals(expected, Tensors.floatRows(batch)));
+        assertTrue(o.calls() > 100, o.toString());
+        assertEquals(0, o.wrong(), o.toString());
     }
 
     @Test
