@@ -4,6 +4,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.lang.ref.Reference;
 import java.nio.FloatBuffer;
 
 /**
@@ -28,6 +29,8 @@ final class UnitPixels {
         for (int i = from; i < to; i++) {
             values.put(out++, (bytes[i] & 0xff) / 255f);
         }
+        // the buffer views the array's native memory without holding the array
+        Reference.reachabilityFence(array);
     }
 
     /** The filled array. */
