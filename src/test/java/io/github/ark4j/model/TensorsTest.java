@@ -28,7 +28,7 @@ class TensorsTest {
     /**
      * The rows are read from a copy's native memory through a view that does not hold the copy: the copy must stay
      * alive until they are read. Without that, about one call in a hundred under this collector returns values of freed
-     * memory (20 of 2,499 and 27 of 692 in two runs).
+     * memory (20 of 2,499).
      */
     @Test
     void floatRowsAreRightWhileTheCollectorRuns() {

@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class Sha256Test {
     /**
      * A view is hashed from a c-order copy's native memory, which must stay alive until it is hashed. Without that, a few
-     * calls in this test hash freed memory (1 of 16,982 and 3 of 73,703 in two runs).
+     * calls in this test hash freed memory (3 of 73,703).
      */
     @Test
     void hashesAreRightWhileTheCollectorRuns() {
