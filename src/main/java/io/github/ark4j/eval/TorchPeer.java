@@ -194,9 +194,9 @@ public final class TorchPeer {
         MultiLayerNetwork trainee = load(init);
         Engine.defaults().accelerate(trainee);
         List<INDArray> tx = batches(test.features(), 15);
-        List<INDArray> ty = batches(test.first(15 * BATCH).oneHot(), 15);
+        List<INDArray> ty = batches(test.oneHot(), 15);
         List<INDArray> rx = batches(train.features(), 62);
-        List<INDArray> ry = batches(train.first(62 * BATCH).oneHot(), 62);
+        List<INDArray> ry = batches(train.oneHot(), 62);
         // the peer's operation names, in the order they are measured and reported
         Map<String, IntConsumer> ours = new LinkedHashMap<>();
         ours.put("train", i -> Engine.defaults().fit(trainee, new DataSet(rx.get(i % rx.size()), ry.get(i % ry.size()))));
