@@ -90,23 +90,25 @@ public final class MutantSet implements Mutants {
         return new MutantSet(original, operator, rate, seeds.clone(), accuracies.clone(), originalAccuracy, drawn);
     }
 
-    /** Loads mutant {@code seed} into the reusable network and returns it (valid until the next load). */
-    NetworkClassifier load(long seed) {
+    /**
+     * Loads mutant {@code seed} into the reusable network (valid until the next load); returns the first layer it
+     * changes.
+     */
+    private int load(long seed) {
         // the classifier's logits twin shares these parameters, so it sees the mutant too
         work.setParams(originalParams);
-        operator.apply(work, rate, seed);
-        return workClassifier;
+        return operator.mutate(work, rate, seed).firstLayer();
     }
 
     /** The labels mutant {@code seed} gives the inputs of {@code prefix}, from the last layer input it leaves unchanged. */
     private int[] labels(long seed, PrefixActivations prefix) {
-        load(seed);
-        return prefix.labels(work, PrefixActivations.firstChangedLayer(original.network(), work));
+        return prefix.labels(work, load(seed));
     }
 
     /** The i-th accepted mutant (valid until the next call). */
     public NetworkClassifier mutant(int i) {
-        return load(seeds[i]);
+        load(seeds[i]);
+        return workClassifier;
     }
 
     @Override

@@ -67,8 +67,8 @@ public interface Mutants {
 
     /**
      * {@link #labelChanges(INDArray, int)} of several sets of inputs (all of one input shape) from one pass of each
-     * mutant over all of them, keyed as the sets are: on CIFAR-10 loading a model mutant costs about as much as
-     * labelling 1,000 inputs, so one pass over all the groups of an experiment halves its cost and more.
+     * mutant over all of them, keyed as the sets are: each mutant is loaded once for all the groups of an experiment, and
+     * the groups' inputs fill whole batches (a group of 30 alone would run a batch of 30).
      */
     default Map<String, boolean[][]> labelChanges(Map<String, INDArray> sets, int count) {
         return labelChanges(sets, 0, Math.min(count, size()));

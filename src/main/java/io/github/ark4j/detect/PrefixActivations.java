@@ -14,7 +14,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -127,17 +126,6 @@ final class PrefixActivations {
             out[b] = from.output(activations.get(j)[b], false);
         }
         return out;
-    }
-
-    /** The first layer whose parameters differ from {@code original}'s; the number of layers if none does. */
-    static int firstChangedLayer(MultiLayerNetwork original, MultiLayerNetwork mutant) {
-        Layer[] layers = original.getLayers();
-        for (int l = 0; l < layers.length; l++) {
-            if (layers[l].numParams() > 0 && !Arrays.equals(layers[l].params().toFloatVector(), mutant.getLayer(l).params().toFloatVector())) {
-                return l;
-            }
-        }
-        return layers.length;
     }
 
     /**

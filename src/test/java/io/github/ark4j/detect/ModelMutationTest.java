@@ -9,7 +9,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Arrays;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -24,11 +23,11 @@ class ModelMutationTest {
 
     /** How many neurons have different incoming weights or bias in b than in a. */
     private static int changedNeurons(MultiLayerNetwork a, MultiLayerNetwork b) {
-        List<ModelMutation.LayerParams> la = ModelMutation.layers(a);
-        List<ModelMutation.LayerParams> lb = ModelMutation.layers(b);
+        ModelMutation.ParameterLayers la = new ModelMutation.ParameterLayers(a);
+        ModelMutation.ParameterLayers lb = new ModelMutation.ParameterLayers(b);
         int c = 0;
         for (int l = 0; l < la.size(); l++) {
-            for (int i = 0; i < la.get(l).neurons(); i++) {
+            for (int i = 0; i < la.neurons(l); i++) {
                 if (!Arrays.equals(la.get(l).weights()[i], lb.get(l).weights()[i]) || la.get(l).bias()[i] != lb.get(l).bias()[i]) {
                     c++;
                 }
@@ -45,7 +44,7 @@ class ModelMutationTest {
 
     @Test
     void lenetHas236Neurons() {
-        assertEquals(236, ModelMutation.layers(lenet()).stream().mapToInt(ModelMutation.LayerParams::neurons).sum());
+        assertEquals(236, new ModelMutation.ParameterLayers(lenet()).totalNeurons());
         assertTrue(ModelMutation.describe(lenet()).startsWith("236 neurons"));
     }
 

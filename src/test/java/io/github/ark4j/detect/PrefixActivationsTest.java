@@ -8,6 +8,7 @@ import io.github.ark4j.model.Architecture;
 import io.github.ark4j.model.NetworkClassifier;
 import io.github.ark4j.model.TrainingConfig;
 
+import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -29,6 +30,17 @@ import static org.junit.jupiter.api.Assertions.*;
  * for bit, hence the same label changes and the same accuracy filter.
  */
 class PrefixActivationsTest {
+
+    /** The first layer whose parameters differ from {@code original}'s; the number of layers if none does. */
+    static int firstChangedLayer(MultiLayerNetwork original, MultiLayerNetwork mutant) {
+        Layer[] layers = original.getLayers();
+        for (int l = 0; l < layers.length; l++) {
+            if (layers[l].numParams() > 0 && !Arrays.equals(layers[l].params().toFloatVector(), mutant.getLayer(l).params().toFloatVector())) {
+                return l;
+            }
+        }
+        return layers.length;
+    }
 
     private static NetworkClassifier untrained(Architecture a) {
         MultiLayerNetwork net = new MultiLayerNetwork(a.configuration(1, TrainingConfig.builder(a).build().updater(), 5, DataType.FLOAT));
@@ -52,8 +64,8 @@ class PrefixActivationsTest {
                 // as MutantSet's mutants: a copy of the original on the engine's layers
                 MultiLayerNetwork mutant = model.network().clone();
                 Engine.defaults().accelerate(mutant);
-                op.apply(mutant, 0.005, seed);
-                int first = PrefixActivations.firstChangedLayer(model.network(), mutant);
+                int first = op.mutate(mutant, 0.005, seed).firstLayer();
+                assertEquals(firstChangedLayer(model.network(), mutant), first, op + " seed " + seed + ": the first layer it reports changing");
                 firstChanged.add(first);
                 INDArray[] fromPrefix = prefix.logits(mutant, first);
                 for (int b = 0; b < 2; b++) {
@@ -71,11 +83,11 @@ class PrefixActivationsTest {
     void firstChangedLayerIsTheFirstLayerWithOtherParameters() {
         NetworkClassifier model = untrained(Architecture.LENET5);
         MultiLayerNetwork same = model.network().clone();
-        assertEquals(model.network().getLayers().length, PrefixActivations.firstChangedLayer(model.network(), same));
+        assertEquals(model.network().getLayers().length, firstChangedLayer(model.network(), same));
         MultiLayerNetwork changed = model.network().clone();
         INDArray b = changed.getLayer(5).getParam("b");
         b.putScalar(3, b.getFloat(3) + 1e-7f);
-        assertEquals(5, PrefixActivations.firstChangedLayer(model.network(), changed));
+        assertEquals(5, firstChangedLayer(model.network(), changed));
     }
 
     @Test
@@ -94,7 +106,7 @@ class PrefixActivationsTest {
             int[] plain = mutants.labels(k, test.features());
             assertArrayEquals(plain, labeller.apply(k), "mutant " + k);
             MultiLayerNetwork m = mutants.mutant(k).network();
-            assertArrayEquals(plain, small.labels(m, PrefixActivations.firstChangedLayer(model.network(), m)), "mutant " + k + ", small budget");
+            assertArrayEquals(plain, small.labels(m, firstChangedLayer(model.network(), m)), "mutant " + k + ", small budget");
             for (int i = 0; i < plain.length; i++) {
                 changed += plain[i] != reference[i] ? 1 : 0;
             }
