@@ -31,8 +31,11 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class PrefixActivationsTest {
 
-    /** The first layer whose parameters differ from {@code original}'s; the number of layers if none does. */
-    static int firstChangedLayer(MultiLayerNetwork original, MultiLayerNetwork mutant) {
+    /**
+     * The first layer whose parameters differ from {@code original}'s, the number of layers if none does: what the first
+     * layer an operator reports changing must be.
+     */
+    private static int firstChangedLayer(MultiLayerNetwork original, MultiLayerNetwork mutant) {
         Layer[] layers = original.getLayers();
         for (int l = 0; l < layers.length; l++) {
             if (layers[l].numParams() > 0 && !Arrays.equals(layers[l].params().toFloatVector(), mutant.getLayer(l).params().toFloatVector())) {
@@ -79,6 +82,7 @@ class PrefixActivationsTest {
         assertTrue(firstChanged.contains(0) && firstChanged.stream().anyMatch(l -> l >= 3), "first changed layers " + firstChanged);
     }
 
+    /** The reference the reported first layers are checked against. */
     @Test
     void firstChangedLayerIsTheFirstLayerWithOtherParameters() {
         NetworkClassifier model = untrained(Architecture.LENET5);
